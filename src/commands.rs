@@ -1,0 +1,109 @@
+//! What each command-line command does.
+
+use actix_web::web;
+
+use crate::app::Corral;
+use crate::config::{Command, DataArgs, KeysCommand, ServeArgs};
+use crate::store::{LockError, StoreError};
+use crate::{clock, http, keys};
+
+/// A command that failed; the text says what to do.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct CommandError(String);
+
+impl From<StoreError> for CommandError {
+    fn from(e: StoreError) -> Self {
+        CommandError(e.to_string())
+    }
+}
+
+impl From<keys::KeyError> for CommandError {
+    fn from(e: keys::KeyError) -> Self {
+        CommandError(e.to_string())
+    }
+}
+
+impl From<std::io::Error> for CommandError {
+    fn from(e: std::io::Error) -> Self {
+        CommandError(e.to_string())
+    }
+}
+
+/// Runs one command.
+pub fn run(command: Command) -> Result<(), CommandError> {
+    match command {
+        Command::Serve(args) => serve(&args),
+        Command::Keys { command } => run_keys(command),
+    }
+}
+
+/// Runs the server until SIGINT or SIGTERM, then finishes requests in flight and flushes.
+pub fn serve(args: &ServeArgs) -> Result<(), CommandError> {
+    let corral = Corral::open(&args.data.store_options(), args.settings())?;
+    let first_key = if keys::any(&corral.store) {
+        None
+    } else {
+        let created = keys::create(&corral.store, "first key")?;
+        corral.store.commit_blocking()?;
+        Some(created.1)
+    };
+    let corral = web::Data::new(corral);
+
+    actix_web::rt::System::new().block_on(async {
+        let (server, addrs) = http::server(corral.clone(), &args.bind)?;
+        let addr = addrs.first().map(ToString::to_string).unwrap_or_else(|| args.bind.clone());
+        tracing::info!(%addr, dir = %corral.store.dir().display(), "corral is serving");
+        println!("Corral {} is listening on http://{addr}", env!("CARGO_PKG_VERSION"));
+        println!("Data directory: {}", corral.store.dir().display());
+        if let Some(secret) = first_key {
+            println!("\nCreated the first API key. It is shown only this once; keep it safe:\n");
+            println!("    {secret}\n");
+        }
+        println!("API reference: http://{addr}/docs");
+        server.await
+    })?;
+
+    tracing::info!("shutting down: flushing the data directory");
+    corral.close()?;
+    Ok(())
+}
+
+fn open_for_keys(data: &DataArgs) -> Result<Corral, CommandError> {
+    Corral::open(&data.store_options(), Default::default()).map_err(|e| match e {
+        StoreError::Lock(LockError::Held { dir, pid }) => CommandError(format!(
+            "a running corral server (pid {pid}) holds {}. While it runs, manage keys through \
+             its API instead, for example:\n  curl http://127.0.0.1:8750/keys -H \"Authorization: \
+             Token $CORRAL_KEY\" -d name=NAME",
+            dir.display()
+        )),
+        other => other.into(),
+    })
+}
+
+fn run_keys(command: KeysCommand) -> Result<(), CommandError> {
+    match command {
+        KeysCommand::Create { name, data } => {
+            let corral = open_for_keys(&data)?;
+            let (_, secret) = keys::create(&corral.store, &name)?;
+            corral.store.commit_blocking()?;
+            println!("{secret}");
+        }
+        KeysCommand::List { data } => {
+            let corral = open_for_keys(&data)?;
+            println!("{:<18} {:<24} {:<12} {:<28} LAST USED", "ID", "NAME", "PREFIX", "CREATED");
+            for key in keys::list(&corral.store)? {
+                let last = key.last_used_at.map(clock::format_micros).unwrap_or_else(|| "never".into());
+                let created = clock::format_micros(key.created_at);
+                println!("{:<18} {:<24} {:<12} {:<28} {last}", key.id, key.name, key.prefix, created);
+            }
+        }
+        KeysCommand::Revoke { id, data } => {
+            let corral = open_for_keys(&data)?;
+            let key = keys::revoke(&corral.store, &id)?;
+            corral.store.commit_blocking()?;
+            eprintln!("revoked {} ({})", key.id, key.name);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,86 @@
+//! Configuration: the command line, with an environment variable for every server setting.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::app::Settings;
+use crate::store::StoreOptions;
+
+/// Corral: a self-hosted customer-data server.
+#[derive(Debug, Parser)]
+#[command(name = "corral", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server.
+    Serve(ServeArgs),
+    /// Create, list and revoke API keys while the server is stopped.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create a key and print it alone on stdout (it is shown only this once).
+    Create {
+        /// What will use the key, such as nightly-sync.
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// List keys: id, name, prefix, created, last used.
+    List {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Revoke a key by its id.
+    Revoke {
+        /// The key's id, as `keys list` shows it.
+        id: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+/// Where the data lives.
+#[derive(Debug, Clone, Args)]
+pub struct DataArgs {
+    /// The data directory; created on first start.
+    #[arg(long, env = "CORRAL_DATA_DIR", default_value = "./corral-data")]
+    pub data_dir: PathBuf,
+    /// sled's page cache, in MiB.
+    #[arg(long, env = "CORRAL_CACHE_MB", default_value_t = 256)]
+    pub cache_mb: u64,
+}
+
+impl DataArgs {
+    pub fn store_options(&self) -> StoreOptions {
+        StoreOptions { dir: self.data_dir.clone(), cache_bytes: self.cache_mb * 1024 * 1024 }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Address and port to listen on; port 0 picks a free one.
+    #[arg(long, env = "CORRAL_BIND", default_value = "127.0.0.1:8750")]
+    pub bind: String,
+    /// The largest request body accepted, in MiB.
+    #[arg(long, env = "CORRAL_MAX_BODY_MB", default_value_t = 16)]
+    pub max_body_mb: usize,
+}
+
+impl ServeArgs {
+    pub fn settings(&self) -> Settings {
+        Settings { body_limit: self.max_body_mb.max(1) * 1024 * 1024 }
+    }
+}

@@ -1,0 +1,96 @@
+//! HTTP: the route table, request extraction and error mapping.
+//!
+//! Handlers extract, validate, call the domain and respond; they never touch sled trees or
+//! tantivy types. Every answer, refusals included, is JSON, except the API reference page.
+
+pub mod auth;
+pub mod body;
+pub mod docs;
+pub mod error;
+pub mod keys;
+pub mod models;
+pub mod records;
+
+use std::net::SocketAddr;
+
+use actix_web::http::StatusCode;
+use actix_web::{dev::Server, web, App, HttpResponse, HttpServer};
+use tracing_actix_web::TracingLogger;
+
+use crate::app::Corral;
+use error::ApiError;
+
+/// Registers every route of the API.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(json_config())
+        .app_data(web::QueryConfig::default().error_handler(|e, _| {
+            ApiError::bad_request("invalid_query", format!("the query string is not valid: {e}")).into()
+        }))
+        .app_data(web::PathConfig::default().error_handler(|e, _| {
+            ApiError::bad_request("invalid_path", format!("the URL is not valid: {e}")).into()
+        }))
+        .route("/health", web::get().to(health))
+        .service(
+            web::resource("/models").route(web::get().to(models::list)).route(web::post().to(models::create)),
+        )
+        .service(
+            web::resource("/models/{model_id}")
+                .route(web::get().to(models::get))
+                .route(web::patch().to(models::update))
+                .route(web::delete().to(models::delete)),
+        )
+        .service(
+            web::resource("/models/{model_id}/records")
+                .route(web::get().to(records::list))
+                .route(web::post().to(records::sync)),
+        )
+        .service(web::resource("/models/{model_id}/records/batch").route(web::post().to(records::batch)))
+        .service(
+            web::resource("/models/{model_id}/records/{record_id}")
+                .route(web::get().to(records::get))
+                .route(web::delete().to(records::delete)),
+        )
+        .service(web::resource("/keys").route(web::get().to(keys::list)).route(web::post().to(keys::create)))
+        .service(web::resource("/keys/{key_id}").route(web::delete().to(keys::revoke)))
+        .configure(docs::routes);
+}
+
+fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default().limit(1024 * 1024).content_type_required(false).error_handler(|e, _| {
+        let error = match &e {
+            actix_web::error::JsonPayloadError::OverflowKnownLength { .. }
+            | actix_web::error::JsonPayloadError::Overflow { .. } => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                "the request body is too large for this endpoint",
+            ),
+            other => ApiError::bad_request("invalid_body", format!("the JSON body was not understood: {other}")),
+        };
+        error.into()
+    })
+}
+
+async fn health() -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
+}
+
+async fn not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::not_found("not_found", "no such endpoint; the API reference is at /docs"))
+}
+
+/// Builds the server on `bind` (port 0 picks a free port) and answers its real addresses.
+pub fn server(corral: web::Data<Corral>, bind: &str) -> std::io::Result<(Server, Vec<SocketAddr>)> {
+    let body_limit = corral.settings.body_limit;
+    let http = HttpServer::new(move || {
+        App::new()
+            .app_data(corral.clone())
+            .app_data(web::PayloadConfig::new(body_limit))
+            .wrap(TracingLogger::default())
+            .configure(routes)
+            .default_service(web::to(not_found))
+    })
+    .shutdown_timeout(30)
+    .bind(bind)?;
+    let addrs = http.addrs();
+    Ok((http.run(), addrs))
+}

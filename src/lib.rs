@@ -1,0 +1,16 @@
+//! Corral: a self-hosted customer-data server.
+//!
+//! One binary keeps models, takes records synced over HTTP (wire-compatible with Gather's
+//! records API) and serves them, all from one data directory. `main.rs` only parses the
+//! command line; everything else lives here so tests can run the real app in-process.
+#![forbid(unsafe_code)]
+
+pub mod app;
+pub mod clock;
+pub mod commands;
+pub mod config;
+pub mod http;
+pub mod keys;
+pub mod models;
+pub mod records;
+pub mod store;

@@ -1,0 +1,53 @@
+use std::process::Command;
+
+use crate::support::{binary, spawn_server, Client};
+
+#[test]
+fn a_second_process_on_the_same_directory_fails_and_names_the_holder() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = spawn_server(dir.path());
+
+    let second = Command::new(binary())
+        .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!second.status.success());
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(stderr.contains(&format!("pid {}", first.child.id())), "{stderr}");
+
+    let keys = Command::new(binary()).args(["keys", "create", "--name", "x", "--data-dir"]).arg(dir.path()).output().unwrap();
+    assert!(!keys.status.success());
+    let stderr = String::from_utf8_lossy(&keys.stderr);
+    assert!(stderr.contains("through its API"), "{stderr}");
+    assert!(keys.stdout.is_empty());
+
+    first.child.kill().unwrap();
+    first.child.wait().unwrap();
+}
+
+#[test]
+fn keys_create_prints_the_key_alone_and_it_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let made = Command::new(binary())
+        .args(["keys", "create", "--name", "script", "--data-dir"])
+        .arg(dir.path())
+        .env("CORRAL_LOG", "off")
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let stdout = String::from_utf8(made.stdout).unwrap();
+    let key = stdout.trim_end_matches('\n');
+    assert!(key.starts_with("corral_") && !key.contains(char::is_whitespace), "{stdout:?}");
+
+    let listed = Command::new(binary()).args(["keys", "list", "--data-dir"]).arg(dir.path()).output().unwrap();
+    let listing = String::from_utf8(listed.stdout).unwrap();
+    assert!(listing.contains("script") && !listing.contains(key), "{listing}");
+
+    let mut server = spawn_server(dir.path());
+    assert!(server.first_key.is_none());
+    let reply = Client::new(&server.base, Some(key)).get("/models");
+    assert_eq!(reply.status, 200);
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+}
