@@ -8,11 +8,13 @@ use crate::store::{Store, StoreError, StoreOptions};
 pub struct Settings {
     /// The largest request body accepted, in bytes.
     pub body_limit: usize,
+    /// HTTP worker threads; 0 means one per core.
+    pub workers: usize,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { body_limit: 16 * 1024 * 1024 }
+        Self { body_limit: 16 * 1024 * 1024, workers: 0 }
     }
 }
 

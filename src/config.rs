@@ -77,10 +77,13 @@ pub struct ServeArgs {
     /// The largest request body accepted, in MiB.
     #[arg(long, env = "CORRAL_MAX_BODY_MB", default_value_t = 16)]
     pub max_body_mb: usize,
+    /// HTTP worker threads; 0 means one per core.
+    #[arg(long, env = "CORRAL_WORKERS", default_value_t = 0)]
+    pub workers: usize,
 }
 
 impl ServeArgs {
     pub fn settings(&self) -> Settings {
-        Settings { body_limit: self.max_body_mb.max(1) * 1024 * 1024 }
+        Settings { body_limit: self.max_body_mb.max(1) * 1024 * 1024, workers: self.workers }
     }
 }

@@ -81,7 +81,8 @@ async fn not_found() -> Result<HttpResponse, ApiError> {
 /// Builds the server on `bind` (port 0 picks a free port) and answers its real addresses.
 pub fn server(corral: web::Data<Corral>, bind: &str) -> std::io::Result<(Server, Vec<SocketAddr>)> {
     let body_limit = corral.settings.body_limit;
-    let http = HttpServer::new(move || {
+    let workers = corral.settings.workers;
+    let mut http = HttpServer::new(move || {
         App::new()
             .app_data(corral.clone())
             .app_data(web::PayloadConfig::new(body_limit))
@@ -89,8 +90,11 @@ pub fn server(corral: web::Data<Corral>, bind: &str) -> std::io::Result<(Server,
             .configure(routes)
             .default_service(web::to(not_found))
     })
-    .shutdown_timeout(30)
-    .bind(bind)?;
+    .shutdown_timeout(30);
+    if workers > 0 {
+        http = http.workers(workers);
+    }
+    let http = http.bind(bind)?;
     let addrs = http.addrs();
     Ok((http.run(), addrs))
 }

@@ -9,3 +9,4 @@ mod keys;
 mod models;
 mod records;
 mod batch;
+mod northwind;

@@ -218,7 +218,7 @@ fn unknown_models_and_endpoints_answer_json_404() {
 
 #[test]
 fn a_body_over_the_limit_is_413_and_stores_nothing() {
-    let settings = corral::app::Settings { body_limit: 4096 };
+    let settings = corral::app::Settings { body_limit: 4096, ..Default::default() };
     let server = TestServer::start_with(settings);
     let client = server.client();
     let model = client.create_model(json!({"name": "Big"}));
