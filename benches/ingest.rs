@@ -32,8 +32,10 @@ fn main() {
     let (_, key) = corral::keys::create(&corral.store, "bench").unwrap();
     let model = corral::models::create(
         &corral.store,
-        serde_json::from_value(serde_json::json!({"name": "Orders", "traits": {"amount": "number"}}))
-            .unwrap(),
+        serde_json::from_value(
+            serde_json::json!({"name": "Orders", "traits": {"amount": "number"}}),
+        )
+        .unwrap(),
     )
     .unwrap();
     let corral = web::Data::new(corral);
@@ -77,12 +79,15 @@ fn main() {
         .collect();
     std::thread::sleep(Duration::from_secs(seconds as u64));
     stop.store(true, Ordering::Relaxed);
-    let mut latencies: Vec<Duration> = clients.into_iter().flat_map(|c| c.join().unwrap()).collect();
+    let mut latencies: Vec<Duration> =
+        clients.into_iter().flat_map(|c| c.join().unwrap()).collect();
     let elapsed = started.elapsed().as_secs_f64();
     latencies.sort();
     let pct = |p: f64| latencies[((latencies.len() as f64 - 1.0) * p) as usize].as_secs_f64() * 1e3;
 
-    println!("durable single-record syncs: {connections} connections, {workers} worker(s), {seconds} s");
+    println!(
+        "durable single-record syncs: {connections} connections, {workers} worker(s), {seconds} s"
+    );
     println!("  {} records, {:.0} per second", latencies.len(), latencies.len() as f64 / elapsed);
     println!("  latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms", pct(0.5), pct(0.99), pct(1.0));
 }

@@ -1,7 +1,17 @@
 //! The running product: an open data directory and the settings the server was started with.
 
+use crate::index::{IndexError, SearchIndex};
 use crate::models;
 use crate::store::{Store, StoreError, StoreOptions};
+
+/// Why the data directory could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Index(#[from] IndexError),
+}
 
 /// Server settings that handlers read.
 #[derive(Debug, Clone)]
@@ -21,20 +31,23 @@ impl Default for Settings {
 /// Everything a request can reach.
 pub struct Corral {
     pub store: Store,
+    pub index: SearchIndex,
     pub settings: Settings,
 }
 
 impl Corral {
     /// Opens the data directory and makes sure the built-in models exist.
-    pub fn open(options: &StoreOptions, settings: Settings) -> Result<Self, StoreError> {
+    pub fn open(options: &StoreOptions, settings: Settings) -> Result<Self, OpenError> {
         let store = Store::open(options)?;
         models::ensure_builtins(&store)?;
         store.commit_blocking()?;
-        Ok(Self { store, settings })
+        let index = SearchIndex::open(&store)?;
+        Ok(Self { store, index, settings })
     }
 
-    /// Flushes and releases the data directory.
+    /// Applies what the index has queued, flushes and releases the data directory.
     pub fn close(&self) -> Result<(), StoreError> {
+        self.index.close();
         self.store.close()
     }
 }

@@ -2,8 +2,10 @@
 
 use actix_web::web;
 
-use crate::app::Corral;
+use crate::app::{Corral, OpenError};
 use crate::config::{Command, DataArgs, KeysCommand, ServeArgs};
+use crate::index::SearchIndex;
+use crate::store::Store;
 use crate::store::{LockError, StoreError};
 use crate::{clock, http, keys};
 
@@ -14,6 +16,18 @@ pub struct CommandError(String);
 
 impl From<StoreError> for CommandError {
     fn from(e: StoreError) -> Self {
+        CommandError(e.to_string())
+    }
+}
+
+impl From<OpenError> for CommandError {
+    fn from(e: OpenError) -> Self {
+        CommandError(e.to_string())
+    }
+}
+
+impl From<crate::index::IndexError> for CommandError {
+    fn from(e: crate::index::IndexError) -> Self {
         CommandError(e.to_string())
     }
 }
@@ -35,6 +49,7 @@ pub fn run(command: Command) -> Result<(), CommandError> {
     match command {
         Command::Serve(args) => serve(&args),
         Command::Keys { command } => run_keys(command),
+        Command::Reindex { data } => reindex(&data),
     }
 }
 
@@ -69,12 +84,13 @@ pub fn serve(args: &ServeArgs) -> Result<(), CommandError> {
     Ok(())
 }
 
-fn open_for_keys(data: &DataArgs) -> Result<Corral, CommandError> {
-    Corral::open(&data.store_options(), Default::default()).map_err(|e| match e {
+/// Opens the store alone, for commands that run while the server is stopped.
+fn open_store(data: &DataArgs) -> Result<Store, CommandError> {
+    Store::open(&data.store_options()).map_err(|e| match e {
         StoreError::Lock(LockError::Held { dir, pid }) => CommandError(format!(
             "a running corral server (pid {pid}) holds {}. While it runs, manage keys through \
-             its API instead, for example:\n  curl http://127.0.0.1:8750/keys -H \"Authorization: \
-             Token $CORRAL_KEY\" -d name=NAME",
+             its API instead (for keys: curl http://127.0.0.1:8750/keys -H \"Authorization: \
+             Token $CORRAL_KEY\" -d name=NAME), or stop it first",
             dir.display()
         )),
         other => other.into(),
@@ -84,26 +100,52 @@ fn open_for_keys(data: &DataArgs) -> Result<Corral, CommandError> {
 fn run_keys(command: KeysCommand) -> Result<(), CommandError> {
     match command {
         KeysCommand::Create { name, data } => {
-            let corral = open_for_keys(&data)?;
-            let (_, secret) = keys::create(&corral.store, &name)?;
-            corral.store.commit_blocking()?;
+            let store = open_store(&data)?;
+            let (_, secret) = keys::create(&store, &name)?;
+            store.commit_blocking()?;
             println!("{secret}");
         }
         KeysCommand::List { data } => {
-            let corral = open_for_keys(&data)?;
+            let store = open_store(&data)?;
             println!("{:<18} {:<24} {:<12} {:<28} LAST USED", "ID", "NAME", "PREFIX", "CREATED");
-            for key in keys::list(&corral.store)? {
-                let last = key.last_used_at.map(clock::format_micros).unwrap_or_else(|| "never".into());
+            for key in keys::list(&store)? {
+                let last =
+                    key.last_used_at.map(clock::format_micros).unwrap_or_else(|| "never".into());
                 let created = clock::format_micros(key.created_at);
-                println!("{:<18} {:<24} {:<12} {:<28} {last}", key.id, key.name, key.prefix, created);
+                println!(
+                    "{:<18} {:<24} {:<12} {:<28} {last}",
+                    key.id, key.name, key.prefix, created
+                );
             }
         }
         KeysCommand::Revoke { id, data } => {
-            let corral = open_for_keys(&data)?;
-            let key = keys::revoke(&corral.store, &id)?;
-            corral.store.commit_blocking()?;
+            let store = open_store(&data)?;
+            let key = keys::revoke(&store, &id)?;
+            store.commit_blocking()?;
             eprintln!("revoked {} ({})", key.id, key.name);
         }
     }
+    Ok(())
+}
+
+/// Rebuilds the search index from the store, with a progress bar.
+fn reindex(data: &DataArgs) -> Result<(), CommandError> {
+    let store = open_store(data)?;
+    crate::models::ensure_builtins(&store)?;
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} indexing [{bar:40}] {pos}/{len} records ({per_sec}, {eta} left)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    SearchIndex::reindex(&store, &|done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })?;
+    bar.finish();
+    store.close()?;
+    eprintln!("the search index of {} is rebuilt", data.data_dir.display());
     Ok(())
 }

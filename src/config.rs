@@ -19,6 +19,11 @@ pub struct Cli {
 pub enum Command {
     /// Run the server.
     Serve(ServeArgs),
+    /// Rebuild the search index from the stored records (while the server is stopped).
+    Reindex {
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Create, list and revoke API keys while the server is stopped.
     Keys {
         #[command(subcommand)]

@@ -40,7 +40,9 @@ fn authenticate(req: &HttpRequest) -> Result<Authenticated, ApiError> {
     let value = value.to_str().unwrap_or_default().trim();
     let secret = value
         .split_once(' ')
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("token") || scheme.eq_ignore_ascii_case("bearer"))
+        .filter(|(scheme, _)| {
+            scheme.eq_ignore_ascii_case("token") || scheme.eq_ignore_ascii_case("bearer")
+        })
         .map(|(_, secret)| secret.trim())
         .filter(|secret| !secret.is_empty());
     let Some(secret) = secret else {

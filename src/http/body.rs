@@ -19,7 +19,11 @@ fn too_large(limit: usize) -> ApiError {
 }
 
 /// Reads the whole body, refusing it with 413 as soon as it passes `limit`.
-pub async fn read(req: &HttpRequest, mut payload: web::Payload, limit: usize) -> Result<web::Bytes, ApiError> {
+pub async fn read(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<web::Bytes, ApiError> {
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -31,7 +35,10 @@ pub async fn read(req: &HttpRequest, mut payload: web::Payload, limit: usize) ->
     let mut body = web::BytesMut::with_capacity(declared.unwrap_or(1024).min(limit));
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| {
-            ApiError::bad_request("invalid_body", format!("the request body could not be read: {e}"))
+            ApiError::bad_request(
+                "invalid_body",
+                format!("the request body could not be read: {e}"),
+            )
         })?;
         if body.len() + chunk.len() > limit {
             return Err(too_large(limit));
@@ -59,5 +66,7 @@ pub fn decode<T: DeserializeOwned>(req: &HttpRequest, body: &[u8]) -> Result<T, 
     } else {
         serde_urlencoded::from_bytes(body).map_err(|e| e.to_string())
     };
-    decoded.map_err(|e| ApiError::bad_request("invalid_body", format!("the body was not understood: {e}")))
+    decoded.map_err(|e| {
+        ApiError::bad_request("invalid_body", format!("the body was not understood: {e}"))
+    })
 }

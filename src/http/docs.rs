@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{error, keys, models, records};
+use super::{error, keys, models, records, views};
 
 struct KeyAuth;
 
@@ -30,6 +30,7 @@ impl Modify for KeyAuth {
     paths(
         models::create, models::list, models::get, models::update, models::delete,
         records::sync, records::batch, records::list, records::get, records::delete,
+        views::create, views::list, views::get, views::update, views::delete, views::rows,
         keys::create, keys::list, keys::revoke,
     ),
     components(schemas(error::ErrorBody, crate::models::TraitSpecInput)),
@@ -97,7 +98,8 @@ fn render(doc: &utoipa::openapi::OpenApi) -> String {
                 })
                 .collect();
             body.push_str(&format!(
-                "<section><h2><span class=\"method\">{}</span> <code>{}</code></h2><p><strong>{}</strong></p>{}<ul>{}</ul></section>",
+                "<section><h2><span class=\"method\">{}</span> <code>{}</code></h2>\
+                 <p><strong>{}</strong></p>{}<ul>{}</ul></section>",
                 method.to_uppercase(),
                 escape(path),
                 escape(summary),
@@ -107,16 +109,19 @@ fn render(doc: &utoipa::openapi::OpenApi) -> String {
         }
     }
     format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Corral API</title>\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><style>{STYLE}</style>\
-         </head><body><main><h1>Corral API</h1><p>Send your key as <code>Authorization: Token KEY</code>. \
-         Every error answers JSON with <code>status</code>, <code>code</code>, <code>message</code> and \
-         <code>detail</code>. The machine-readable document is <a href=\"/openapi.json\">/openapi.json</a>.</p>\
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <title>Corral API</title><meta name=\"viewport\" \
+         content=\"width=device-width, initial-scale=1\"><style>{STYLE}</style></head>\
+         <body><main><h1>Corral API</h1><p>Send your key as \
+         <code>Authorization: Token KEY</code>. Every error answers JSON with \
+         <code>status</code>, <code>code</code>, <code>message</code> and <code>detail</code>. \
+         The machine-readable document is <a href=\"/openapi.json\">/openapi.json</a>.</p>\
          {body}</main></body></html>"
     )
 }
 
-const STYLE: &str = "body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1c1e21;background:#fff}\
+const STYLE: &str =
+    "body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1c1e21;background:#fff}\
 main{max-width:860px;margin:0 auto;padding:24px}section{border-top:1px solid #ddd;padding:8px 0}\
 h2{font-size:17px}.method{display:inline-block;min-width:64px;color:#0b5394}\
 pre{background:#f4f5f7;padding:12px;overflow-x:auto;border-radius:6px}\
@@ -125,5 +130,6 @@ pre{background:#f4f5f7;padding:12px;overflow-x:auto;border-radius:6px}\
 
 /// Registers the reference routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/openapi.json", web::get().to(openapi_json)).route("/docs", web::get().to(reference));
+    cfg.route("/openapi.json", web::get().to(openapi_json))
+        .route("/docs", web::get().to(reference));
 }

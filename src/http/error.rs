@@ -7,10 +7,13 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::index::IndexError;
 use crate::keys::KeyError;
 use crate::models::ModelError;
 use crate::records::RecordError;
 use crate::store::StoreError;
+use crate::views::rows::RowsError;
+use crate::views::ViewError;
 
 /// A refused or failed request.
 #[derive(Debug)]
@@ -108,7 +111,8 @@ impl From<RecordError> for ApiError {
                 ApiError::bad_request("invalid_trait", text).on(field)
             }
             RecordError::TraitType { field, .. } => {
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_trait_type", text).on(field)
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_trait_type", text)
+                    .on(field)
             }
             RecordError::ModelNotFound(_) => ApiError::not_found("model_not_found", text),
             RecordError::NotFound { .. } => ApiError::not_found("record_not_found", text),
@@ -123,7 +127,9 @@ impl From<ModelError> for ApiError {
         let text = e.to_string();
         match e {
             ModelError::NotFound(_) => ApiError::not_found("model_not_found", text),
-            ModelError::Invalid { field, .. } => ApiError::bad_request("invalid_model", text).on(field),
+            ModelError::Invalid { field, .. } => {
+                ApiError::bad_request("invalid_model", text).on(field)
+            }
             ModelError::NameTaken(_) => {
                 ApiError::new(StatusCode::CONFLICT, "model_name_taken", text).on("name")
             }
@@ -141,6 +147,45 @@ impl From<KeyError> for ApiError {
             KeyError::EmptyName => ApiError::bad_request("invalid_key", text).on("name"),
             KeyError::NotFound(_) => ApiError::not_found("key_not_found", text),
             KeyError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<ViewError> for ApiError {
+    fn from(e: ViewError) -> Self {
+        let text = e.to_string();
+        match e {
+            ViewError::NotFound(_) => ApiError::not_found("view_not_found", text),
+            ViewError::Invalid { field, .. } => {
+                ApiError::bad_request("invalid_view", text).on(field)
+            }
+            ViewError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<IndexError> for ApiError {
+    fn from(e: IndexError) -> Self {
+        let text = e.to_string();
+        match e {
+            IndexError::Filter(_) => ApiError::bad_request("invalid_filter", text).on("filter"),
+            IndexError::BadCursor => ApiError::bad_request("invalid_cursor", text).on("cursor"),
+            IndexError::Store(e) => e.into(),
+            other => ApiError::internal(&other),
+        }
+    }
+}
+
+impl From<RowsError> for ApiError {
+    fn from(e: RowsError) -> Self {
+        let text = e.to_string();
+        match e {
+            RowsError::Parse { field, .. } => {
+                let code = if field == "sort" { "invalid_sort" } else { "invalid_filter" };
+                ApiError::bad_request(code, text).on(field)
+            }
+            RowsError::Index(e) => e.into(),
+            RowsError::Record(e) => e.into(),
         }
     }
 }

@@ -85,7 +85,10 @@ pub async fn create(
     responses((status = 200, description = "Every key, oldest first", body = Vec<KeyBody>)),
     security(("api_key" = []))
 )]
-pub async fn list(_key: Authenticated, corral: web::Data<Corral>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    _key: Authenticated,
+    corral: web::Data<Corral>,
+) -> Result<HttpResponse, ApiError> {
     let keys = keys::list(&corral.store)?;
     Ok(HttpResponse::Ok().json(keys.iter().map(|k| KeyBody::new(k, None)).collect::<Vec<_>>()))
 }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod keys;
 pub mod models;
 pub mod records;
+pub mod views;
 
 use std::net::SocketAddr;
 
@@ -24,14 +25,17 @@ use error::ApiError;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.app_data(json_config())
         .app_data(web::QueryConfig::default().error_handler(|e, _| {
-            ApiError::bad_request("invalid_query", format!("the query string is not valid: {e}")).into()
+            ApiError::bad_request("invalid_query", format!("the query string is not valid: {e}"))
+                .into()
         }))
         .app_data(web::PathConfig::default().error_handler(|e, _| {
             ApiError::bad_request("invalid_path", format!("the URL is not valid: {e}")).into()
         }))
         .route("/health", web::get().to(health))
         .service(
-            web::resource("/models").route(web::get().to(models::list)).route(web::post().to(models::create)),
+            web::resource("/models")
+                .route(web::get().to(models::list))
+                .route(web::post().to(models::create)),
         )
         .service(
             web::resource("/models/{model_id}")
@@ -44,30 +48,53 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(records::list))
                 .route(web::post().to(records::sync)),
         )
-        .service(web::resource("/models/{model_id}/records/batch").route(web::post().to(records::batch)))
+        .service(
+            web::resource("/models/{model_id}/records/batch").route(web::post().to(records::batch)),
+        )
         .service(
             web::resource("/models/{model_id}/records/{record_id}")
                 .route(web::get().to(records::get))
                 .route(web::delete().to(records::delete)),
         )
-        .service(web::resource("/keys").route(web::get().to(keys::list)).route(web::post().to(keys::create)))
+        .service(
+            web::resource("/views")
+                .route(web::get().to(views::list))
+                .route(web::post().to(views::create)),
+        )
+        .service(
+            web::resource("/views/{view_id}")
+                .route(web::get().to(views::get))
+                .route(web::patch().to(views::update))
+                .route(web::delete().to(views::delete)),
+        )
+        .service(web::resource("/views/{view_id}/records").route(web::get().to(views::rows)))
+        .service(
+            web::resource("/keys")
+                .route(web::get().to(keys::list))
+                .route(web::post().to(keys::create)),
+        )
         .service(web::resource("/keys/{key_id}").route(web::delete().to(keys::revoke)))
         .configure(docs::routes);
 }
 
 fn json_config() -> web::JsonConfig {
-    web::JsonConfig::default().limit(1024 * 1024).content_type_required(false).error_handler(|e, _| {
-        let error = match &e {
-            actix_web::error::JsonPayloadError::OverflowKnownLength { .. }
-            | actix_web::error::JsonPayloadError::Overflow { .. } => ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body_too_large",
-                "the request body is too large for this endpoint",
-            ),
-            other => ApiError::bad_request("invalid_body", format!("the JSON body was not understood: {other}")),
-        };
-        error.into()
-    })
+    web::JsonConfig::default().limit(1024 * 1024).content_type_required(false).error_handler(
+        |e, _| {
+            let error = match &e {
+                actix_web::error::JsonPayloadError::OverflowKnownLength { .. }
+                | actix_web::error::JsonPayloadError::Overflow { .. } => ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "body_too_large",
+                    "the request body is too large for this endpoint",
+                ),
+                other => ApiError::bad_request(
+                    "invalid_body",
+                    format!("the JSON body was not understood: {other}"),
+                ),
+            };
+            error.into()
+        },
+    )
 }
 
 async fn health() -> HttpResponse {

@@ -47,10 +47,13 @@ pub async fn create(
 /// ```
 #[utoipa::path(
     get, path = "/models", tag = "Models",
-    responses((status = 200, description = "Built-in models first, then by name", body = Vec<Model>)),
+    responses((status = 200, description = "Built-ins first, then by name", body = Vec<Model>)),
     security(("api_key" = []))
 )]
-pub async fn list(_key: Authenticated, corral: web::Data<Corral>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    _key: Authenticated,
+    corral: web::Data<Corral>,
+) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(models::list(&corral.store)?))
 }
 
@@ -91,7 +94,7 @@ pub async fn get(
         (status = 200, description = "The changed model", body = Model),
         (status = 400, description = "A bad name, relation or type", body = ErrorBody),
         (status = 404, description = "No such model", body = ErrorBody),
-        (status = 409, description = "The name is taken, or a built-in was renamed", body = ErrorBody),
+        (status = 409, description = "Name taken, or a built-in renamed", body = ErrorBody),
     ),
     security(("api_key" = []))
 )]

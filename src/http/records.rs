@@ -8,10 +8,12 @@ use utoipa::{IntoParams, ToSchema};
 use super::auth::Authenticated;
 use super::body;
 use super::error::{ApiError, ErrorBody};
+use super::views::{answer_rows, RowBody, RowsBody, RowsParams};
 use crate::app::Corral;
 use crate::clock;
 use crate::models;
 use crate::records::{self, input, Record, RecordError, SyncOutcome};
+use crate::views::rows as views_rows;
 
 /// The most records one batch may hold.
 pub const MAX_BATCH: usize = 10_000;
@@ -134,9 +136,9 @@ pub struct BatchBody {
     request_body(content = Vec<Object>, description = "A JSON array or NDJSON of records"),
     responses(
         (status = 200, description = "Per-record outcome", body = BatchBody),
-        (status = 400, description = "The body is neither a JSON array nor NDJSON", body = ErrorBody),
+        (status = 400, description = "Not a JSON array nor NDJSON", body = ErrorBody),
         (status = 404, description = "No such model", body = ErrorBody),
-        (status = 413, description = "More than 10,000 records, or too many bytes", body = ErrorBody),
+        (status = 413, description = "Over 10,000 records or too many bytes", body = ErrorBody),
     ),
     security(("api_key" = []))
 )]
@@ -178,7 +180,10 @@ fn split_batch(body: &[u8]) -> Result<Vec<Result<String, RecordError>>, ApiError
         return Err(ApiError::new(
             actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
             "batch_too_large",
-            format!("the batch holds {} records; send at most {MAX_BATCH} per request", items.len()),
+            format!(
+                "the batch holds {} records; send at most {MAX_BATCH} per request",
+                items.len()
+            ),
         ));
     }
     Ok(items)
@@ -230,6 +235,7 @@ fn sync_batch(
 /// Read one record.
 ///
 /// Percent-encode the id in the URL: `inv/2024/01 #3` is `inv%2F2024%2F01%20%233`.
+/// `?expand=account` embeds the related account under `related`.
 ///
 /// ```sh
 /// curl http://127.0.0.1:8750/models/MODEL_ID/records/1234 -H "Authorization: Token $CORRAL_KEY"
@@ -239,6 +245,7 @@ fn sync_batch(
     params(
         ("model_id" = String, Path, description = "The Model ID"),
         ("record_id" = String, Path, description = "The record's id, percent-encoded"),
+        ExpandQuery,
     ),
     responses(
         (status = 200, description = "The record", body = RecordBody),
@@ -250,13 +257,41 @@ pub async fn get(
     _key: Authenticated,
     corral: web::Data<Corral>,
     path: web::Path<(String, String)>,
+    query: web::Query<ExpandQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (model_id, record_id) = path.into_inner();
-    model(&corral, &model_id)?;
+    let model = model(&corral, &model_id)?;
+    let expand: Vec<&str> = query
+        .expand
+        .as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .collect();
+    if let Some(unknown) = expand.iter().find(|n| !model.relations.iter().any(|r| r.name == **n)) {
+        let names: Vec<&str> = model.relations.iter().map(|r| r.name.as_str()).collect();
+        let message =
+            format!("`{unknown}` is not a relation of this model; it has: {}", names.join(", "));
+        return Err(ApiError::bad_request("invalid_expand", message).on("expand"));
+    }
 
     let record = records::get(&corral.store, &model_id, &record_id)?;
+    if expand.is_empty() {
+        return Ok(HttpResponse::Ok().json(RecordBody::from(&record)));
+    }
 
-    Ok(HttpResponse::Ok().json(RecordBody::from(&record)))
+    let mut row = RowBody::from(&views_rows::with_related(&corral, &model, record)?);
+    row.related.retain(|name, _| expand.contains(&name.as_str()));
+    Ok(HttpResponse::Ok().json(row))
+}
+
+/// Which related records to embed.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExpandQuery {
+    /// Relation names, comma separated, such as `account`.
+    pub expand: Option<String>,
 }
 
 /// Delete one record.
@@ -291,38 +326,24 @@ pub async fn delete(
     Ok(HttpResponse::Ok().json(RecordBody::from(&record)))
 }
 
-/// Paging parameters.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListQuery {
-    /// Records per page, 1 to 1000; 100 by default.
-    pub limit: Option<usize>,
-    /// The `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
-
-/// A page of records.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RecordPage {
-    pub records: Vec<RecordBody>,
-    /// Pass as `cursor` for the next page; null on the last page.
-    pub next_cursor: Option<String>,
-}
-
-/// List a model's records.
+/// List or query a model's records.
 ///
-/// Pages through every record in a stable order (by id) with a cursor.
+/// Without `q`, `filter` or `sort`, pages through every record in a stable order (by id)
+/// with a cursor, reading the store directly. With any of them, the search index answers:
+/// see the view rows endpoint for what they mean. Every row carries its related records.
 ///
 /// ```sh
 /// curl 'http://127.0.0.1:8750/models/MODEL_ID/records?limit=100' \
 ///   -H "Authorization: Token $CORRAL_KEY"
+/// curl -G http://127.0.0.1:8750/models/MODEL_ID/records -H "Authorization: Token $CORRAL_KEY" \
+///   --data-urlencode 'filter=amount > 50' --data-urlencode 'sort=-amount'
 /// ```
 #[utoipa::path(
     get, path = "/models/{model_id}/records", tag = "Records",
-    params(("model_id" = String, Path, description = "The Model ID"), ListQuery),
+    params(("model_id" = String, Path, description = "The Model ID"), RowsParams),
     responses(
-        (status = 200, description = "A page of records", body = RecordPage),
-        (status = 400, description = "A bad cursor", body = ErrorBody),
+        (status = 200, description = "A page of records", body = RowsBody),
+        (status = 400, description = "A bad filter, sort or cursor", body = ErrorBody),
         (status = 404, description = "No such model", body = ErrorBody),
     ),
     security(("api_key" = []))
@@ -331,13 +352,20 @@ pub async fn list(
     _key: Authenticated,
     corral: web::Data<Corral>,
     model_id: web::Path<String>,
-    query: web::Query<ListQuery>,
+    params: web::Query<RowsParams>,
 ) -> Result<HttpResponse, ApiError> {
-    model(&corral, &model_id)?;
+    let model = model(&corral, &model_id)?;
+    let query = params.into_inner().into_query(100);
+    if query.q.is_some() || query.filter.is_some() || query.sort.is_some() {
+        return answer_rows(corral, model, query, None).await;
+    }
 
-    let limit = query.limit.unwrap_or(100);
-    let page = records::list(&corral.store, &model_id, query.cursor.as_deref(), limit)?;
+    let page = records::list(&corral.store, &model.id, query.cursor.as_deref(), query.limit)?;
+    let total = corral.index.count(&model.id)?;
 
-    let records = page.records.iter().map(RecordBody::from).collect();
-    Ok(HttpResponse::Ok().json(RecordPage { records, next_cursor: page.next_cursor }))
+    let mut rows = Vec::with_capacity(page.records.len());
+    for record in page.records {
+        rows.push(RowBody::from(&views_rows::with_related(&corral, &model, record)?));
+    }
+    Ok(HttpResponse::Ok().json(RowsBody { records: rows, total, next_cursor: page.next_cursor }))
 }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::clock;
-use crate::store::{codec, Store, StoreError};
+use crate::store::{codec, IndexChange, Store, StoreError};
 pub use types::{TraitSpec, TraitSpecs, TraitType};
 
 /// Fixed id of the built-in Account model.
@@ -115,7 +115,9 @@ pub enum ModelError {
     NameTaken(String),
     #[error("`{0}` is a built-in model; it cannot be {1}")]
     BuiltIn(String, &'static str),
-    #[error("model `{model}` relates to this one through `{trait_name}`; remove that relation first")]
+    #[error(
+        "model `{model}` relates to this one through `{trait_name}`; remove that relation first"
+    )]
     InUse { model: String, trait_name: String },
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -149,11 +151,8 @@ pub fn ensure_builtins(store: &Store) -> Result<(), StoreError> {
         created_at: now,
         updated_at: now,
     };
-    let user_relation = Relation {
-        trait_name: "account_id".into(),
-        model: ACCOUNT.into(),
-        name: ACCOUNT.into(),
-    };
+    let user_relation =
+        Relation { trait_name: "account_id".into(), model: ACCOUNT.into(), name: ACCOUNT.into() };
     for model in [builtin(ACCOUNT, "Account", vec![]), builtin(USER, "User", vec![user_relation])] {
         let bytes = codec::encode(&model)?;
         let _ = store.models.compare_and_swap(model.id.as_bytes(), None::<&[u8]>, Some(bytes))?;
@@ -230,6 +229,8 @@ pub fn update(store: &Store, id: &str, changes: ModelChanges) -> Result<Model, M
     }
     model.updated_at = clock::now_micros();
     store.models.insert(id.as_bytes(), codec::encode(&model)?)?;
+    // Related traits live in each document, so every record is rebuilt.
+    store.enqueue(&IndexChange::Model { model: id.to_string() })?;
     Ok(model)
 }
 
@@ -246,6 +247,10 @@ pub fn delete(store: &Store, id: &str) -> Result<Model, ModelError> {
     }
     store.models.remove(id.as_bytes())?;
     crate::records::delete_all(store, id)?;
+    crate::views::delete_for_model(store, id).map_err(|e| match e {
+        crate::views::ViewError::Store(e) => ModelError::Store(e),
+        other => ModelError::Invalid { field: "views".into(), message: other.to_string() },
+    })?;
     Ok(model)
 }
 
@@ -257,7 +262,9 @@ fn check_name(raw: &str) -> Result<String, ModelError> {
     if name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
         return Err(invalid(
             "name",
-            format!("`name` must be at most {MAX_NAME_CHARS} characters, without control characters"),
+            format!(
+                "`name` must be at most {MAX_NAME_CHARS} characters, without control characters"
+            ),
         ));
     }
     Ok(name.to_string())
@@ -306,7 +313,10 @@ fn check_relations(store: &Store, input: Vec<RelationInput>) -> Result<Vec<Relat
         let field = format!("relations[{i}]");
         let trait_name = rel.trait_name.trim().to_string();
         if trait_name.is_empty() || trait_name == "id" {
-            return Err(invalid(format!("{field}.trait"), "name the trait that holds the related id"));
+            return Err(invalid(
+                format!("{field}.trait"),
+                "name the trait that holds the related id",
+            ));
         }
         let target = get(store, rel.model.trim()).map_err(|_| {
             invalid(format!("{field}.model"), format!("no model has the id `{}`", rel.model))
@@ -342,5 +352,9 @@ fn new_model_id(name: &str) -> String {
         .join("_");
     let slug: String = slug.chars().take(24).collect();
     let suffix = Alphanumeric.sample_string(&mut rand::rng(), 8).to_lowercase();
-    if slug.is_empty() { format!("m_{suffix}") } else { format!("{slug}_{suffix}") }
+    if slug.is_empty() {
+        format!("m_{suffix}")
+    } else {
+        format!("{slug}_{suffix}")
+    }
 }

@@ -51,10 +51,14 @@ impl TraitSpec {
             TraitType::Number | TraitType::Currency => to_number(value, false),
             TraitType::Integer => to_number(value, true),
             TraitType::Boolean => to_bool(value),
-            TraitType::Datetime => checked_text(value, "a date or time", "2024-01-31T09:30:00Z", |s| {
-                parse_instant(s).is_some()
-            }),
-            TraitType::Email => checked_text(value, "an e-mail address", "ana@example.com", is_email),
+            TraitType::Datetime => {
+                checked_text(value, "a date or time", "2024-01-31T09:30:00Z", |s| {
+                    parse_instant(s).is_some()
+                })
+            }
+            TraitType::Email => {
+                checked_text(value, "an e-mail address", "ana@example.com", is_email)
+            }
             TraitType::Url => checked_text(value, "a URL", "https://example.com/x", is_url),
         }
     }
@@ -173,8 +177,10 @@ mod tests {
         assert!(number.coerce(text("abc")).is_err());
         assert!(number.coerce(text("+5")).is_err());
         assert!(spec(TraitType::Integer).coerce(text("7.5")).is_err());
-        assert_eq!(spec(TraitType::Integer).coerce(text("9007199254740993")),
-            Ok(Value::Number("9007199254740993".into())));
+        assert_eq!(
+            spec(TraitType::Integer).coerce(text("9007199254740993")),
+            Ok(Value::Number("9007199254740993".into()))
+        );
     }
 
     #[test]

@@ -42,7 +42,9 @@ pub fn from_json_value(value: serde_json::Value) -> Result<RecordInput, RecordEr
     }
 }
 
-fn from_json_entries(entries: Vec<(String, serde_json::Value)>) -> Result<RecordInput, RecordError> {
+fn from_json_entries(
+    entries: Vec<(String, serde_json::Value)>,
+) -> Result<RecordInput, RecordError> {
     let mut id = None;
     let mut traits = BTreeMap::new();
     for (key, value) in entries {
@@ -133,7 +135,7 @@ fn insert(
             };
             Ok(())
         }
-        Some((&"", rest)) if rest.is_empty() => {
+        Some((&"", [])) => {
             match map.entry(name.to_string()).or_insert_with(|| Value::List(Vec::new())) {
                 Value::List(items) => items.push(value),
                 _ => return Err(conflict()),
@@ -164,7 +166,10 @@ fn check_trait_name(name: &str) -> Result<(), RecordError> {
         ));
     }
     if name.chars().any(char::is_control) {
-        return Err(RecordError::invalid_trait(name, "trait names may not hold control characters"));
+        return Err(RecordError::invalid_trait(
+            name,
+            "trait names may not hold control characters",
+        ));
     }
     Ok(())
 }
@@ -202,8 +207,9 @@ mod tests {
 
     #[test]
     fn form_keeps_strings_and_nests_brackets() {
-        let input = parse_form(b"id=1234&amount=75&zip=05021&shipping[country]=FR&shipping[city]=Lyon")
-            .unwrap();
+        let input =
+            parse_form(b"id=1234&amount=75&zip=05021&shipping[country]=FR&shipping[city]=Lyon")
+                .unwrap();
         assert_eq!(input.id, "1234");
         assert_eq!(input.traits["amount"], text("75"));
         assert_eq!(input.traits["zip"], text("05021"));

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock;
 use crate::models::Model;
-use crate::store::{codec, Store, StoreError};
+use crate::store::{codec, IndexChange, Store, StoreError};
 pub use input::RecordInput;
 pub use value::Value;
 
@@ -103,7 +103,10 @@ fn model_prefix(model_id: &str) -> Vec<u8> {
 }
 
 /// Checks declared types, coercing form text; refuses before anything is written.
-fn apply_types(model: &Model, traits: BTreeMap<String, Value>) -> Result<BTreeMap<String, Value>, RecordError> {
+fn apply_types(
+    model: &Model,
+    traits: BTreeMap<String, Value>,
+) -> Result<BTreeMap<String, Value>, RecordError> {
     traits
         .into_iter()
         .map(|(name, value)| match model.traits.get(&name) {
@@ -124,9 +127,17 @@ fn apply_types(model: &Model, traits: BTreeMap<String, Value>) -> Result<BTreeMa
 }
 
 /// Creates or updates one record; does not wait for the disk (see [`Store::commit`]).
-pub fn sync(store: &Store, model: &Model, input: RecordInput) -> Result<(SyncOutcome, Record), RecordError> {
+pub fn sync(
+    store: &Store,
+    model: &Model,
+    input: RecordInput,
+) -> Result<(SyncOutcome, Record), RecordError> {
     let traits = apply_types(model, input.traits)?;
     let key = record_key(&model.id, &input.id);
+    // Queued before the write, so a crash cannot leave a stored record unindexed, and again
+    // after it, so the indexer cannot read the record between the two and miss the change.
+    let change = IndexChange::Record { model: model.id.clone(), id: input.id.clone() };
+    store.enqueue(&change)?;
     loop {
         let old = store.records.get(&key)?;
         let now = clock::now_micros();
@@ -134,7 +145,8 @@ pub fn sync(store: &Store, model: &Model, input: RecordInput) -> Result<(SyncOut
             None => {
                 let traits = traits.iter().filter(|(_, v)| **v != Value::Null);
                 let traits = traits.map(|(k, v)| (k.clone(), v.clone())).collect();
-                let record = Record { id: input.id.clone(), traits, created_at: now, updated_at: now };
+                let record =
+                    Record { id: input.id.clone(), traits, created_at: now, updated_at: now };
                 (SyncOutcome::Created, record)
             }
             Some(bytes) => {
@@ -151,6 +163,7 @@ pub fn sync(store: &Store, model: &Model, input: RecordInput) -> Result<(SyncOut
         };
         let new = codec::encode(&record)?;
         if store.records.compare_and_swap(&key, old, Some(new))?.is_ok() {
+            store.enqueue(&change)?;
             return Ok((outcome, record));
         }
     }
@@ -168,7 +181,11 @@ pub fn get(store: &Store, model_id: &str, record_id: &str) -> Result<Record, Rec
 /// Deletes one record; answers it as it was.
 pub fn delete(store: &Store, model_id: &str, record_id: &str) -> Result<Record, RecordError> {
     let id = id::normalize(record_id)?;
-    match store.records.remove(record_key(model_id, &id))? {
+    let change = IndexChange::Record { model: model_id.to_string(), id: id.clone() };
+    store.enqueue(&change)?;
+    let removed = store.records.remove(record_key(model_id, &id))?;
+    store.enqueue(&change)?;
+    match removed {
         Some(bytes) => Ok(codec::decode(&bytes)?),
         None => Err(RecordError::NotFound { model: model_id.to_string(), id }),
     }
@@ -176,6 +193,7 @@ pub fn delete(store: &Store, model_id: &str, record_id: &str) -> Result<Record, 
 
 /// Deletes every record of a model.
 pub fn delete_all(store: &Store, model_id: &str) -> Result<usize, StoreError> {
+    store.enqueue(&IndexChange::DropModel { model: model_id.to_string() })?;
     let mut removed = 0;
     loop {
         let mut batch = sled::Batch::default();
@@ -185,6 +203,7 @@ pub fn delete_all(store: &Store, model_id: &str) -> Result<usize, StoreError> {
             in_batch += 1;
         }
         if in_batch == 0 {
+            store.enqueue(&IndexChange::DropModel { model: model_id.to_string() })?;
             return Ok(removed);
         }
         store.records.apply_batch(batch)?;
@@ -206,7 +225,12 @@ pub struct Page {
 /// Pages through a model's records in the byte order of their ids. The order is stable:
 /// a record synced between two pages shows up on a later page if its id sorts after the
 /// cursor, and no record is repeated or skipped.
-pub fn list(store: &Store, model_id: &str, cursor: Option<&str>, limit: usize) -> Result<Page, RecordError> {
+pub fn list(
+    store: &Store,
+    model_id: &str,
+    cursor: Option<&str>,
+    limit: usize,
+) -> Result<Page, RecordError> {
     let prefix = model_prefix(model_id);
     let start = match cursor {
         Some(cursor) => {

@@ -47,7 +47,9 @@ impl Value {
                 .map(serde_json::Value::Number)
                 .unwrap_or_else(|_| serde_json::Value::String(text.clone())),
             Value::Text(s) => serde_json::Value::String(s.clone()),
-            Value::List(items) => serde_json::Value::Array(items.iter().map(Value::to_json).collect()),
+            Value::List(items) => {
+                serde_json::Value::Array(items.iter().map(Value::to_json).collect())
+            }
             Value::Object(map) => serde_json::Value::Object(
                 map.iter().map(|(k, v)| (k.clone(), v.to_json())).collect(),
             ),

@@ -28,11 +28,27 @@ pub mod trees {
     pub const KEY_HASHES: &str = "key_hashes";
     /// Small named settings, such as the storage layout version.
     pub const META: &str = "meta";
+    /// View id -> saved view.
+    pub const VIEWS: &str = "views";
+    /// Sequence number -> change the search index has yet to apply.
+    pub const INDEX_QUEUE: &str = "index_queue";
 }
 
 /// The layout of trees and keys this build reads and writes.
 const LAYOUT_VERSION: u32 = 1;
 const LAYOUT_KEY: &[u8] = b"layout_version";
+
+/// A change the search index must apply. It is queued before the change itself is made,
+/// so that after a crash the index replays whatever it may have missed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum IndexChange {
+    /// Re-read this record from sled (it may be new, changed or gone).
+    Record { model: String, id: String },
+    /// Re-read every record of a model (its relations changed).
+    Model { model: String },
+    /// Drop every document of a model.
+    DropModel { model: String },
+}
 
 /// Why the store failed.
 #[derive(Debug, thiserror::Error)]
@@ -72,6 +88,8 @@ pub struct Store {
     pub(crate) records: sled::Tree,
     pub(crate) keys: sled::Tree,
     pub(crate) key_hashes: sled::Tree,
+    pub(crate) index_queue: sled::Tree,
+    pub(crate) views: sled::Tree,
     durability: Durability,
     _lock: DirLock,
 }
@@ -101,6 +119,8 @@ impl Store {
             records: db.open_tree(trees::RECORDS)?,
             keys: db.open_tree(trees::KEYS)?,
             key_hashes: db.open_tree(trees::KEY_HASHES)?,
+            index_queue: db.open_tree(trees::INDEX_QUEUE)?,
+            views: db.open_tree(trees::VIEWS)?,
             dir,
             db,
             durability,
@@ -111,6 +131,18 @@ impl Store {
     /// The data directory this store lives in.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Queues a change for the search index; call it before making the change.
+    pub fn enqueue(&self, change: &IndexChange) -> Result<(), StoreError> {
+        let seq = self.db.generate_id()?;
+        self.index_queue.insert(seq.to_be_bytes(), codec::encode(change)?)?;
+        Ok(())
+    }
+
+    /// The trees the indexer reads: models, records and its queue.
+    pub fn index_source(&self) -> (sled::Tree, sled::Tree, sled::Tree) {
+        (self.models.clone(), self.records.clone(), self.index_queue.clone())
     }
 
     /// Waits until every write made so far is on disk.

@@ -22,7 +22,10 @@ fn a_batch_upserts_each_record_and_reports_bad_ones_by_position() {
         ]),
     );
     assert_eq!(reply.status, 200, "{}", reply.text);
-    assert_eq!((reply.body["created"].clone(), reply.body["updated"].clone()), (json!(2), json!(1)));
+    assert_eq!(
+        (reply.body["created"].clone(), reply.body["updated"].clone()),
+        (json!(2), json!(1))
+    );
     assert_eq!(reply.body["failed"], 3);
     let results = reply.body["results"].as_array().unwrap();
     let statuses: Vec<u64> = results.iter().map(|r| r["status"].as_u64().unwrap()).collect();
@@ -46,8 +49,12 @@ fn ndjson_batches_work_and_bad_lines_fail_alone() {
 
     let reply = client.post_raw(&format!("{path}/batch"), "application/x-ndjson", body);
     assert_eq!(reply.status, 200, "{}", reply.text);
-    let statuses: Vec<u64> =
-        reply.body["results"].as_array().unwrap().iter().map(|r| r["status"].as_u64().unwrap()).collect();
+    let statuses: Vec<u64> = reply.body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_u64().unwrap())
+        .collect();
     assert_eq!(statuses, [201, 400, 201]);
     assert_eq!(client.get(&format!("{path}/b")).body["traits"], json!({"n": 2}));
 }

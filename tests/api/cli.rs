@@ -16,7 +16,11 @@ fn a_second_process_on_the_same_directory_fails_and_names_the_holder() {
     let stderr = String::from_utf8_lossy(&second.stderr);
     assert!(stderr.contains(&format!("pid {}", first.child.id())), "{stderr}");
 
-    let keys = Command::new(binary()).args(["keys", "create", "--name", "x", "--data-dir"]).arg(dir.path()).output().unwrap();
+    let keys = Command::new(binary())
+        .args(["keys", "create", "--name", "x", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert!(!keys.status.success());
     let stderr = String::from_utf8_lossy(&keys.stderr);
     assert!(stderr.contains("through its API"), "{stderr}");
@@ -40,7 +44,11 @@ fn keys_create_prints_the_key_alone_and_it_works() {
     let key = stdout.trim_end_matches('\n');
     assert!(key.starts_with("corral_") && !key.contains(char::is_whitespace), "{stdout:?}");
 
-    let listed = Command::new(binary()).args(["keys", "list", "--data-dir"]).arg(dir.path()).output().unwrap();
+    let listed = Command::new(binary())
+        .args(["keys", "list", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     let listing = String::from_utf8(listed.stdout).unwrap();
     assert!(listing.contains("script") && !listing.contains(key), "{listing}");
 

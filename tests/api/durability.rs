@@ -18,7 +18,9 @@ fn twenty_concurrent_syncs_of_one_new_id_make_one_record() {
         .map(|i| {
             let client = client.clone();
             let path = path.clone();
-            std::thread::spawn(move || client.post_form(&path, &[("id", "same"), (&format!("t{i}"), "1")]))
+            std::thread::spawn(move || {
+                client.post_form(&path, &[("id", "same"), (&format!("t{i}"), "1")])
+            })
         })
         .collect();
     let statuses: Vec<u16> = threads.into_iter().map(|t| t.join().unwrap().status).collect();
@@ -27,7 +29,11 @@ fn twenty_concurrent_syncs_of_one_new_id_make_one_record() {
     assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
     let page = client.get(&path);
     assert_eq!(page.body["records"].as_array().unwrap().len(), 1);
-    assert_eq!(page.body["records"][0]["traits"].as_object().unwrap().len(), 20, "no update was lost");
+    assert_eq!(
+        page.body["records"][0]["traits"].as_object().unwrap().len(),
+        20,
+        "no update was lost"
+    );
 }
 
 #[test]
@@ -43,7 +49,8 @@ fn every_acknowledged_write_survives_kill_9() {
     let stop = Arc::new(AtomicBool::new(false));
     let writers: Vec<_> = (0..8)
         .map(|w| {
-            let (client, path, acked, stop) = (client.clone(), path.clone(), acked.clone(), stop.clone());
+            let (client, path, acked, stop) =
+                (client.clone(), path.clone(), acked.clone(), stop.clone());
             std::thread::spawn(move || {
                 for n in 0.. {
                     if stop.load(Ordering::Relaxed) {
@@ -81,7 +88,12 @@ fn every_acknowledged_write_survives_kill_9() {
     }
     process.child.kill().unwrap();
     process.child.wait().unwrap();
-    assert!(missing.is_empty(), "{} of {} acknowledged writes were lost: {missing:?}", missing.len(), acked.len());
+    assert!(
+        missing.is_empty(),
+        "{} of {} acknowledged writes were lost: {missing:?}",
+        missing.len(),
+        acked.len()
+    );
 }
 
 #[test]

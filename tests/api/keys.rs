@@ -46,7 +46,8 @@ fn keys_are_shown_once_listed_with_last_use_and_revoked_at_once() {
     assert_eq!(other.get("/models").status, 200);
 
     let listed = client.get("/keys");
-    let entry = listed.body.as_array().unwrap().iter().find(|k| k["id"] == id.as_str()).unwrap().clone();
+    let entry =
+        listed.body.as_array().unwrap().iter().find(|k| k["id"] == id.as_str()).unwrap().clone();
     assert_eq!(entry["name"], "nightly-sync");
     assert!(entry.get("key").is_none(), "the key is never shown again");
     assert!(entry["last_used_at"].is_string(), "{entry}");

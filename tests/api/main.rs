@@ -2,11 +2,12 @@
 
 mod support;
 
+mod batch;
 mod cli;
 mod docs;
 mod durability;
 mod keys;
 mod models;
-mod records;
-mod batch;
 mod northwind;
+mod records;
+mod views;

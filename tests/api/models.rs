@@ -9,12 +9,16 @@ fn builtin_models_have_fixed_ids_and_user_points_at_account() {
 
     let list = client.get("/models");
     assert_eq!(list.status, 200);
-    let ids: Vec<&str> = list.body.as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> =
+        list.body.as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["account", "user"]);
 
     let user = client.get("/models/user");
     assert_eq!(user.body["name"], "User");
-    assert_eq!(user.body["relations"], json!([{"trait": "account_id", "model": "account", "name": "account"}]));
+    assert_eq!(
+        user.body["relations"],
+        json!([{"trait": "account_id", "model": "account", "name": "account"}])
+    );
     assert!(user.body["created_at"].as_str().unwrap().ends_with('Z'));
 }
 
@@ -26,7 +30,8 @@ fn custom_model_lifecycle() {
     let created = client.post_json(
         "/models",
         &json!({"name": "Orders", "relations": [{"trait": "customer_id", "model": "account"}],
-                "traits": {"amount": {"type": "currency", "currency": "usd"}, "placed": "datetime"}}),
+                "traits": {"amount": {"type": "currency", "currency": "usd"},
+                           "placed": "datetime"}}),
     );
     assert_eq!(created.status, 201, "{}", created.text);
     let id = created.body["id"].as_str().unwrap().to_string();
@@ -41,7 +46,8 @@ fn custom_model_lifecycle() {
     assert_eq!(renamed.body["name"], "Sales orders");
     assert_eq!(renamed.body["relations"][0]["trait"], "customer_id", "relations are kept");
 
-    let synced = client.post_form(&format!("/models/{id}/records"), &[("id", "1"), ("amount", "5")]);
+    let synced =
+        client.post_form(&format!("/models/{id}/records"), &[("id", "1"), ("amount", "5")]);
     assert_eq!(synced.status, 201);
 
     let deleted = client.delete(&format!("/models/{id}"));
@@ -62,15 +68,20 @@ fn model_refusals_name_the_field_and_change_nothing() {
     let client = server.client();
     client.create_model(json!({"name": "Orders"}));
 
-    assert_eq!(client.post_json("/models", &json!({"name": "orders"})).error_code(409), "model_name_taken");
+    assert_eq!(
+        client.post_json("/models", &json!({"name": "orders"})).error_code(409),
+        "model_name_taken"
+    );
     let empty = client.post_json("/models", &json!({"name": "  "}));
     assert_eq!(empty.error_code(400), "invalid_model");
     assert_eq!(empty.body["field"], "name");
     let missing = client.post_json("/models", &json!({}));
     assert_eq!(missing.error_code(400), "invalid_body");
     assert!(missing.body["message"].as_str().unwrap().contains("name"), "{}", missing.text);
-    let bad_relation =
-        client.post_json("/models", &json!({"name": "X", "relations": [{"trait": "a_id", "model": "nope"}]}));
+    let bad_relation = client.post_json(
+        "/models",
+        &json!({"name": "X", "relations": [{"trait": "a_id", "model": "nope"}]}),
+    );
     assert_eq!(bad_relation.error_code(400), "invalid_model");
     assert_eq!(bad_relation.body["field"], "relations[0].model");
     let bad_type = client.post_json("/models", &json!({"name": "Y", "traits": {"a": "colour"}}));

@@ -3,7 +3,8 @@ use serde_json::json;
 use crate::support::{Client, TestServer};
 
 fn orders(client: &Client) -> String {
-    client.create_model(json!({"name": "Orders", "traits": {"amount": "number", "paid": "boolean"}}))
+    client
+        .create_model(json!({"name": "Orders", "traits": {"amount": "number", "paid": "boolean"}}))
 }
 
 #[test]
@@ -19,7 +20,10 @@ fn a_form_sync_creates_then_updates_and_merges() {
     );
     assert_eq!(created.status, 201, "{}", created.text);
     assert_eq!(created.body["id"], "1234");
-    assert_eq!(created.body["traits"], json!({"amount": 75, "stripe_charge_id": "ch_4567", "zip": "05021"}));
+    assert_eq!(
+        created.body["traits"],
+        json!({"amount": 75, "stripe_charge_id": "ch_4567", "zip": "05021"})
+    );
     assert_eq!(created.body["created_at"], created.body["updated_at"]);
 
     let updated = client.post_form(&path, &[("id", "1234"), ("amount", "80.50"), ("note", "gift")]);
@@ -46,10 +50,19 @@ fn brackets_nest_and_repeated_keys_make_lists() {
 
     let reply = client.post_form(
         &format!("/models/{model}/records"),
-        &[("id", "7"), ("shipping[country]", "FR"), ("shipping[address][city]", "Lyon"), ("tag", "a"), ("tag", "b")],
+        &[
+            ("id", "7"),
+            ("shipping[country]", "FR"),
+            ("shipping[address][city]", "Lyon"),
+            ("tag", "a"),
+            ("tag", "b"),
+        ],
     );
     assert_eq!(reply.status, 201, "{}", reply.text);
-    assert_eq!(reply.body["traits"]["shipping"], json!({"country": "FR", "address": {"city": "Lyon"}}));
+    assert_eq!(
+        reply.body["traits"]["shipping"],
+        json!({"country": "FR", "address": {"city": "Lyon"}})
+    );
     assert_eq!(reply.body["traits"]["tag"], json!(["a", "b"]));
 }
 
@@ -90,7 +103,12 @@ fn integer_and_string_ids_are_one_record_but_leading_zeros_are_not() {
     assert_eq!(client.post_json(&path, &json!({"id": "01234"})).status, 201);
 
     let page = client.get(&path);
-    let ids: Vec<&str> = page.body["records"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = page.body["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, ["01234", "1234"]);
     assert_eq!(page.body["records"][1]["traits"], json!({"a": 1, "b": 2}));
 }
@@ -134,7 +152,8 @@ fn declared_types_coerce_form_text_and_refuse_bad_values() {
     let model = orders(&client);
     let path = format!("/models/{model}/records");
 
-    let ok = client.post_form(&path, &[("id", "1"), ("amount", "75"), ("paid", "true"), ("other", "75")]);
+    let ok = client
+        .post_form(&path, &[("id", "1"), ("amount", "75"), ("paid", "true"), ("other", "75")]);
     assert_eq!(ok.body["traits"], json!({"amount": 75, "paid": true, "other": "75"}));
 
     let bad = client.post_form(&path, &[("id", "1"), ("amount", "abc"), ("note", "x")]);
@@ -227,7 +246,11 @@ fn a_body_over_the_limit_is_413_and_stores_nothing() {
 
     let reply = client.post_form(&path, &[("id", "1"), ("blob", &big)]);
     assert_eq!(reply.error_code(413), "body_too_large");
-    let reply = client.post_raw(&format!("{path}/batch"), "application/json", &format!(r#"[{{"id": 1, "b": "{big}"}}]"#));
+    let reply = client.post_raw(
+        &format!("{path}/batch"),
+        "application/json",
+        &format!(r#"[{{"id": 1, "b": "{big}"}}]"#),
+    );
     assert_eq!(reply.error_code(413), "body_too_large");
 
     assert_eq!(client.get(&path).body["records"], json!([]));

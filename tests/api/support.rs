@@ -228,3 +228,35 @@ pub fn spawn_server(dir: &Path) -> Process {
 pub fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_corral"))
 }
+
+/// Polls `check` until it holds or five seconds pass; the index shows writes within a second.
+pub fn eventually<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        if let Some(value) = check() {
+            return value;
+        }
+        assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+/// The ids of a rows answer, in order.
+pub fn ids(reply: &Reply) -> Vec<String> {
+    reply.body["records"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no records in {}", reply.text))
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Percent-encodes a query parameter value.
+pub fn enc(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

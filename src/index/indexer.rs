@@ -1,0 +1,222 @@
+//! The indexer thread: applies the queue of changes in batches, rebuilding each changed
+//! record's document and the documents that link to it, then commits.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use tantivy::collector::DocSetCollector;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{IndexWriter, Term};
+
+use super::document::{self, linked_id, Related};
+use super::schema::{record_key, SEP};
+use super::{lock, IndexError, Shared};
+use crate::models::Model;
+use crate::records::Record;
+use crate::store::{codec, IndexChange};
+
+/// How long the thread sleeps when the queue is empty.
+const IDLE: Duration = Duration::from_millis(50);
+/// The most queued changes applied in one commit.
+const BATCH: usize = 20_000;
+
+/// Runs until the index is closed, then applies what is left.
+pub(super) fn run(shared: &Shared) {
+    loop {
+        let closing = shared.closing.load(Ordering::SeqCst);
+        match apply_queue(shared) {
+            Ok(0) if closing => return,
+            Ok(0) => std::thread::sleep(IDLE),
+            Ok(_) => {}
+            Err(error) => {
+                tracing::error!(%error, "indexing failed; retrying");
+                if closing {
+                    return;
+                }
+                std::thread::sleep(Duration::from_secs(1));
+            }
+        }
+    }
+}
+
+/// Reads the models and records a batch needs, once each.
+struct Reader<'a> {
+    shared: &'a Shared,
+    models: HashMap<String, Option<Model>>,
+}
+
+impl Reader<'_> {
+    fn model(&mut self, id: &str) -> Result<Option<Model>, IndexError> {
+        if let Some(model) = self.models.get(id) {
+            return Ok(model.clone());
+        }
+        let model = match self.shared.models.get(id.as_bytes())? {
+            Some(bytes) => Some(codec::decode::<Model>(&bytes)?),
+            None => None,
+        };
+        self.models.insert(id.to_string(), model.clone());
+        Ok(model)
+    }
+
+    fn record(&self, model: &str, id: &str) -> Result<Option<Record>, IndexError> {
+        let mut key = model.as_bytes().to_vec();
+        key.push(0);
+        key.extend_from_slice(id.as_bytes());
+        Ok(match self.shared.records.get(key)? {
+            Some(bytes) => Some(codec::decode(&bytes)?),
+            None => None,
+        })
+    }
+
+    /// Replaces a record's document with one built from sled's current state.
+    fn reindex(
+        &mut self,
+        writer: &IndexWriter,
+        model_id: &str,
+        id: &str,
+    ) -> Result<(), IndexError> {
+        let fields = &self.shared.fields;
+        writer.delete_term(Term::from_field_text(fields.key, &record_key(model_id, id)));
+        let Some(model) = self.model(model_id)? else { return Ok(()) };
+        let Some(record) = self.record(model_id, id)? else { return Ok(()) };
+        self.add(writer, &model, &record)
+    }
+
+    fn add(
+        &mut self,
+        writer: &IndexWriter,
+        model: &Model,
+        record: &Record,
+    ) -> Result<(), IndexError> {
+        let mut related = Vec::with_capacity(model.relations.len());
+        for relation in &model.relations {
+            let target = record.traits.get(&relation.trait_name).and_then(linked_id);
+            let other = match target {
+                Some(target) => self.record(&relation.model, &target)?,
+                None => None,
+            };
+            related.push(Related { name: &relation.name, record: other });
+        }
+        writer.add_document(document::build(&self.shared.fields, model, record, &related))?;
+        Ok(())
+    }
+}
+
+/// The records whose documents link to `model`/`id`, as of the last commit.
+fn dependents(shared: &Shared, model: &str, id: &str) -> Result<Vec<(String, String)>, IndexError> {
+    let searcher = shared.reader.searcher();
+    let term = Term::from_field_text(shared.fields.links, &record_key(model, id));
+    let query = TermQuery::new(term, IndexRecordOption::Basic);
+    let docs = searcher.search(&query, &DocSetCollector)?;
+    let mut found = Vec::new();
+    for address in docs {
+        let segment = searcher.segment_reader(address.segment_ord);
+        let Some(column) = segment.fast_fields().str("key")? else { continue };
+        let Some(ord) = column.ords().first(address.doc_id) else { continue };
+        let mut key = String::new();
+        column.ord_to_str(ord, &mut key)?;
+        if let Some((m, i)) = key.split_once(SEP) {
+            found.push((m.to_string(), i.to_string()));
+        }
+    }
+    Ok(found)
+}
+
+/// Applies up to one batch of queued changes; answers how many it applied.
+fn apply_queue(shared: &Shared) -> Result<usize, IndexError> {
+    let mut batch = Vec::new();
+    for entry in shared.queue.iter().take(BATCH) {
+        let (key, bytes) = entry?;
+        batch.push((key, codec::decode::<IndexChange>(&bytes)?));
+    }
+    if batch.is_empty() {
+        return Ok(0);
+    }
+
+    let mut writer = lock(&shared.writer);
+    let mut reader = Reader { shared, models: HashMap::new() };
+    let mut done: HashSet<(String, String)> = HashSet::new();
+    for (_, change) in &batch {
+        apply(shared, &writer, &mut reader, &mut done, change)?;
+    }
+    writer.commit()?;
+    drop(writer);
+    shared.reader.reload()?;
+
+    let mut removal = sled::Batch::default();
+    batch.iter().for_each(|(key, _)| removal.remove(key.clone()));
+    shared.queue.apply_batch(removal)?;
+    Ok(batch.len())
+}
+
+fn apply(
+    shared: &Shared,
+    writer: &IndexWriter,
+    reader: &mut Reader,
+    done: &mut HashSet<(String, String)>,
+    change: &IndexChange,
+) -> Result<(), IndexError> {
+    match change {
+        IndexChange::Record { model, id } => {
+            let mut pending = vec![(model.clone(), id.clone())];
+            pending.extend(dependents(shared, model, id)?);
+            for (model, id) in pending {
+                if done.insert((model.clone(), id.clone())) {
+                    reader.reindex(writer, &model, &id)?;
+                }
+            }
+        }
+        IndexChange::Model { model } => {
+            reader.models.remove(model);
+            writer.delete_term(Term::from_field_text(shared.fields.model, model));
+            let Some(definition) = reader.model(model)? else { return Ok(()) };
+            let mut prefix = model.as_bytes().to_vec();
+            prefix.push(0);
+            for entry in shared.records.scan_prefix(prefix).values() {
+                let record: Record = codec::decode(&entry?)?;
+                done.insert((model.clone(), record.id.clone()));
+                reader.add(writer, &definition, &record)?;
+            }
+        }
+        IndexChange::DropModel { model } => {
+            reader.models.remove(model);
+            writer.delete_term(Term::from_field_text(shared.fields.model, model));
+        }
+    }
+    Ok(())
+}
+
+/// Indexes every record in the store into an empty index, and empties the queue.
+pub(super) fn rebuild(shared: &Shared, progress: &dyn Fn(u64, u64)) -> Result<(), IndexError> {
+    let queued: Vec<_> = shared.queue.iter().keys().collect::<Result<_, _>>()?;
+    let total = shared.records.len() as u64;
+    let mut writer = lock(&shared.writer);
+    writer.delete_all_documents()?;
+    let mut reader = Reader { shared, models: HashMap::new() };
+    let mut done = 0u64;
+    progress(0, total);
+    for entry in shared.records.iter() {
+        let (key, bytes) = entry?;
+        let model_id = key.split(|b| *b == 0).next().unwrap_or_default();
+        let model_id = String::from_utf8_lossy(model_id).into_owned();
+        let record: Record = codec::decode(&bytes)?;
+        if let Some(model) = reader.model(&model_id)? {
+            reader.add(&writer, &model, &record)?;
+        }
+        done += 1;
+        if done.is_multiple_of(10_000) {
+            progress(done, total);
+        }
+    }
+    writer.commit()?;
+    drop(writer);
+    shared.reader.reload()?;
+    progress(total, total);
+
+    let mut removal = sled::Batch::default();
+    queued.into_iter().for_each(|key| removal.remove(key));
+    shared.queue.apply_batch(removal)?;
+    Ok(())
+}

@@ -1,0 +1,327 @@
+use serde_json::json;
+
+use crate::support::{enc, eventually, ids, spawn_server, Client, TestServer};
+
+/// Syncs records and waits until the index shows all of them.
+fn sync_all(client: &Client, model: &str, records: &[serde_json::Value]) {
+    for record in records {
+        let reply = client.post_json(&format!("/models/{model}/records"), record);
+        assert!(reply.status == 201 || reply.status == 200, "{}", reply.text);
+    }
+    settle(client, model);
+}
+
+/// Waits until an indexed query agrees with the store's count.
+fn settle(client: &Client, model: &str) {
+    eventually("the index to catch up", || {
+        let stored = client.get(&format!("/models/{model}/records?limit=1000"));
+        let indexed = client.get(&format!("/models/{model}/records?sort=id&limit=1000"));
+        let (a, b) = (ids(&stored), ids(&indexed));
+        let mut sorted = b.clone();
+        sorted.sort();
+        (a == sorted && indexed.body["total"] == a.len()).then_some(())
+    });
+}
+
+fn query(client: &Client, model: &str, params: &[(&str, &str)]) -> Vec<String> {
+    let reply = rows(client, model, params);
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    ids(&reply)
+}
+
+fn rows(client: &Client, model: &str, params: &[(&str, &str)]) -> crate::support::Reply {
+    let qs: Vec<String> = params.iter().map(|(k, v)| format!("{k}={}", enc(v))).collect();
+    client.get(&format!("/models/{model}/records?{}", qs.join("&")))
+}
+
+#[test]
+fn numbers_compare_as_numbers_however_they_were_sent() {
+    let server = TestServer::start();
+    let client = server.client();
+    let model = client.create_model(json!({"name": "Orders"}));
+    for (id, amount) in [("a", "100"), ("b", "9"), ("c", "75")] {
+        client.post_form(&format!("/models/{model}/records"), &[("id", id), ("amount", amount)]);
+    }
+    sync_all(
+        &client,
+        &model,
+        &[
+            json!({"id": "big1", "amount": 9007199254740993u64}),
+            json!({"id": "big2", "amount": 9007199254740992u64}),
+            json!({"id": "dec", "amount": 0.3}),
+            json!({"id": "none"}),
+        ],
+    );
+
+    assert_eq!(
+        query(&client, &model, &[("sort", "amount")]),
+        ["dec", "b", "c", "a", "big2", "big1", "none"]
+    );
+    assert_eq!(
+        query(&client, &model, &[("sort", "-amount")]),
+        ["big1", "big2", "a", "c", "b", "dec", "none"]
+    );
+    let over =
+        query(&client, &model, &[("filter", "amount > 50 && amount < 1000"), ("sort", "amount")]);
+    assert_eq!(over, ["c", "a"]);
+    assert_eq!(query(&client, &model, &[("filter", "amount = 9007199254740993")]), ["big1"]);
+    assert_eq!(query(&client, &model, &[("filter", "amount = 0.3")]), ["dec"]);
+    assert_eq!(query(&client, &model, &[("filter", "amount = null")]), ["none"]);
+    assert_eq!(query(&client, &model, &[("filter", "nothing.here = 1")]), Vec::<String>::new());
+}
+
+#[test]
+fn dates_compare_as_instants_and_text_folds_case_and_accents() {
+    let server = TestServer::start();
+    let client = server.client();
+    let model = client.create_model(json!({"name": "People"}));
+    sync_all(
+        &client,
+        &model,
+        &[
+            json!({"id": "1", "name": "Иван", "seen": "2024-01-31T10:00:00+02:00"}),
+            json!({"id": "2", "name": "Cafe\u{301} Owner", "seen": "2024-01-31 09:30:00Z"}),
+            json!({"id": "3", "name": "zoë", "seen": "2023-12-31"}),
+        ],
+    );
+
+    assert_eq!(query(&client, &model, &[("sort", "seen")]), ["3", "1", "2"]);
+    let after =
+        query(&client, &model, &[("filter", "seen >= \"2024-01-31 08:00:00Z\""), ("sort", "seen")]);
+    assert_eq!(after, ["1", "2"]);
+    assert_eq!(query(&client, &model, &[("filter", "seen = \"2024-01-31T08:00:00Z\"")]), ["1"]);
+    assert_eq!(query(&client, &model, &[("filter", "name = \"иван\"")]), ["1"]);
+    assert_eq!(query(&client, &model, &[("filter", "name ~ \"CAFÉ\"")]), ["2"]);
+    assert_eq!(query(&client, &model, &[("q", "иван")]), ["1"]);
+    assert_eq!(query(&client, &model, &[("q", "café")]), ["2"]);
+}
+
+#[test]
+fn search_finds_identifiers_emails_and_word_starts_with_the_exact_match_first() {
+    let server = TestServer::start();
+    let client = server.client();
+    let model = client.create_model(json!({"name": "Orders"}));
+    sync_all(
+        &client,
+        &model,
+        &[
+            json!({"id": "1", "charge": "ch_4567", "email": "ana@example.com"}),
+            json!({"id": "2", "note": "refund of ch_4567 requested"}),
+            json!({"id": "3", "note": "Chopped tomatoes"}),
+        ],
+    );
+
+    assert_eq!(query(&client, &model, &[("q", "CH_4567")]), ["1", "2"], "exact match first");
+    assert_eq!(query(&client, &model, &[("q", "ana@example.com")]), ["1"]);
+    assert_eq!(query(&client, &model, &[("q", "example")]), ["1"]);
+    assert_eq!(query(&client, &model, &[("q", "chop")]), ["3"]);
+    assert_eq!(query(&client, &model, &[("q", "tomatoes cho")]), ["3"]);
+    assert_eq!(query(&client, &model, &[("q", "nowhere")]), Vec::<String>::new());
+}
+
+#[test]
+fn relations_reach_into_the_account_and_follow_its_changes() {
+    let server = TestServer::start();
+    let client = server.client();
+    let orders = client.create_model(
+        json!({"name": "Orders", "relations": [{"trait": "customer_id", "model": "account"}]}),
+    );
+    sync_all(
+        &client,
+        "account",
+        &[
+            json!({"id": "ALFKI", "company_name": "Alfreds", "country": "Germany"}),
+            json!({"id": "BONAP", "company_name": "Bon app'", "country": "France"}),
+        ],
+    );
+    sync_all(
+        &client,
+        &orders,
+        &[
+            json!({"id": "1", "customer_id": "ALFKI", "amount": 10}),
+            json!({"id": "2", "customer_id": "BONAP", "amount": 20}),
+            json!({"id": "3", "customer_id": "ALFKI", "amount": 30}),
+            json!({"id": "4", "customer_id": "NOONE", "amount": 40}),
+        ],
+    );
+
+    let german = query(
+        &client,
+        &orders,
+        &[("filter", "account.country = \"Germany\""), ("sort", "-amount")],
+    );
+    assert_eq!(german, ["3", "1"]);
+    let by_name = query(&client, &orders, &[("sort", "account.company_name,-amount")]);
+    assert_eq!(by_name, ["3", "1", "2", "4"], "missing accounts sort last");
+    assert_eq!(query(&client, &orders, &[("q", "alfreds")]), ["1", "3"]);
+    let row = rows(&client, &orders, &[("filter", "id = 2")]);
+    assert_eq!(row.body["records"][0]["related"]["account"]["traits"]["country"], "France");
+
+    client.post_form("/models/account/records", &[("id", "BONAP"), ("country", "Germany")]);
+    client.post_form("/models/account/records", &[("id", "NOONE"), ("country", "Germany")]);
+    eventually("orders to show the account's new country", || {
+        let german =
+            query(&client, &orders, &[("filter", "account.country = \"Germany\""), ("sort", "id")]);
+        (german == ["1", "2", "3", "4"]).then_some(())
+    });
+
+    let expanded = client.get(&format!("/models/{orders}/records/2?expand=account"));
+    assert_eq!(expanded.body["related"]["account"]["traits"]["country"], "Germany");
+    assert_eq!(
+        client.get(&format!("/models/{orders}/records/2?expand=nope")).error_code(400),
+        "invalid_expand"
+    );
+}
+
+#[test]
+fn paging_with_a_sort_never_repeats_or_skips_while_records_arrive() {
+    let server = TestServer::start();
+    let client = server.client();
+    let model = client.create_model(json!({"name": "Orders"}));
+    let initial: Vec<_> =
+        (0..30).map(|i| json!({"id": format!("r{i:02}"), "amount": i % 7})).collect();
+    sync_all(&client, &model, &initial);
+
+    let mut seen: Vec<String> = Vec::new();
+    let mut cursor = String::new();
+    let mut page_no = 0;
+    loop {
+        let mut params = vec![("sort", "-amount"), ("limit", "4")];
+        if !cursor.is_empty() {
+            params.push(("cursor", &cursor));
+        }
+        let page = rows(&client, &model, &params);
+        assert_eq!(page.status, 200, "{}", page.text);
+        seen.extend(ids(&page));
+        page_no += 1;
+        if page_no == 2 {
+            // Arrivals both before and after the current position.
+            sync_all(
+                &client,
+                &model,
+                &[json!({"id": "new-top", "amount": 100}), json!({"id": "new-low", "amount": -1})],
+            );
+        }
+        match page.body["next_cursor"].as_str() {
+            Some(next) => cursor = next.to_string(),
+            None => break,
+        }
+    }
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), seen.len(), "a row came twice: {seen:?}");
+    for i in 0..30 {
+        assert!(seen.contains(&format!("r{i:02}")), "r{i:02} was skipped: {seen:?}");
+    }
+    assert!(seen.contains(&"new-low".to_string()) && !seen.contains(&"new-top".to_string()));
+}
+
+#[test]
+fn malformed_filters_and_sorts_are_400_pointing_at_the_position() {
+    let server = TestServer::start();
+    let client = server.client();
+    let model = client.create_model(json!({"name": "Orders"}));
+
+    let reply = rows(&client, &model, &[("filter", "amount > && x = 1")]);
+    assert_eq!(reply.error_code(400), "invalid_filter");
+    assert_eq!(reply.body["field"], "filter");
+    assert!(reply.body["message"].as_str().unwrap().contains("position 9"), "{}", reply.text);
+    assert_eq!(rows(&client, &model, &[("sort", "a,,b")]).error_code(400), "invalid_sort");
+    assert_eq!(rows(&client, &model, &[("filter", "a > true")]).error_code(400), "invalid_filter");
+    assert_eq!(
+        rows(&client, &model, &[("sort", "a"), ("cursor", "zzz")]).error_code(400),
+        "invalid_cursor"
+    );
+}
+
+#[test]
+fn saved_views_answer_their_rows_and_take_overrides() {
+    let server = TestServer::start();
+    let client = server.client();
+    let orders = client.create_model(
+        json!({"name": "Orders", "relations": [{"trait": "customer_id", "model": "account"}]}),
+    );
+    sync_all(
+        &client,
+        "account",
+        &[json!({"id": "A", "country": "Germany"}), json!({"id": "B", "country": "France"})],
+    );
+    sync_all(
+        &client,
+        &orders,
+        &[
+            json!({"id": "1", "customer_id": "A", "amount": 5}),
+            json!({"id": "2", "customer_id": "A", "amount": 50}),
+            json!({"id": "3", "customer_id": "B", "amount": 500}),
+        ],
+    );
+
+    let created = client.post_json("/views", &json!({
+        "name": "German orders", "model": orders, "columns": ["id", "amount", "account.country"],
+        "filter": "account.country = 'Germany'", "sort": "-amount"
+    }));
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert_eq!(created.body["filter"], "account.country = \"Germany\"");
+    let view = created.body["id"].as_str().unwrap().to_string();
+
+    let page = client.get(&format!("/views/{view}/records"));
+    assert_eq!(ids(&page), ["2", "1"]);
+    assert_eq!(page.body["total"], 2);
+    assert_eq!(ids(&client.get(&format!("/views/{view}/records?sort=amount"))), ["1", "2"]);
+    assert_eq!(
+        ids(&client.get(&format!("/views/{view}/records?filter={}", enc("amount > 10")))),
+        ["2"]
+    );
+
+    let patched =
+        client.patch_json(&format!("/views/{view}"), &json!({"filter": "", "name": "All orders"}));
+    assert_eq!(patched.body["filter"], serde_json::Value::Null);
+    assert_eq!(ids(&client.get(&format!("/views/{view}/records"))), ["3", "2", "1"]);
+    assert_eq!(client.get("/views").body.as_array().unwrap().len(), 1);
+
+    let bad = client.post_json("/views", &json!({"name": "x", "model": orders, "filter": "a ="}));
+    assert_eq!(bad.error_code(400), "invalid_view");
+    assert_eq!(bad.body["field"], "filter");
+    assert_eq!(
+        client.post_json("/views", &json!({"name": "x", "model": "nope"})).error_code(400),
+        "invalid_view"
+    );
+
+    client.delete(&format!("/models/{orders}/records/3"));
+    eventually("the deleted record to leave the view", || {
+        (ids(&client.get(&format!("/views/{view}/records"))) == ["2", "1"]).then_some(())
+    });
+    assert_eq!(client.delete(&format!("/views/{view}")).status, 200);
+    assert_eq!(client.get(&format!("/views/{view}")).error_code(404), "view_not_found");
+}
+
+#[test]
+fn deleting_a_model_empties_its_views_and_the_index_rebuilds_after_loss() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = spawn_server(dir.path());
+    let key = server.first_key.clone().unwrap();
+    let client = Client::new(&server.base, Some(&key));
+    let model = client.create_model(json!({"name": "Orders"}));
+    sync_all(
+        &client,
+        &model,
+        &[json!({"id": "1", "note": "keep me"}), json!({"id": "2", "note": "and me"})],
+    );
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+
+    std::fs::remove_dir_all(dir.path().join("index")).unwrap();
+    let mut server = spawn_server(dir.path());
+    let client = Client::new(&server.base, Some(&key));
+    assert_eq!(query(&client, &model, &[("q", "keep")]), ["1"], "rebuilt before serving");
+
+    let other = client.create_model(json!({"name": "Other"}));
+    sync_all(&client, &other, &[json!({"id": "x", "note": "keep"})]);
+    assert_eq!(client.delete(&format!("/models/{model}")).status, 200);
+    let again = client.create_model(json!({"name": "Orders"}));
+    assert_eq!(query(&client, &again, &[("q", "keep")]), Vec::<String>::new());
+    assert_eq!(query(&client, &other, &[("q", "keep")]), ["x"]);
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+}
