@@ -65,14 +65,34 @@ print(next((m["id"] for m in json.load(sys.stdin) if m["name"] == "Orders"), "")
   echo "$id"
 }
 
+# A saved view over Orders: found by name, or created.
+ensure_view() {
+  local name="$1" body="$2"
+  local id
+  id=$(curl -sS --fail-with-body "${auth[@]}" "$url/views" | python3 -c '
+import json, sys
+print(next((v["id"] for v in json.load(sys.stdin) if v["name"] == sys.argv[1]), ""))' "$name")
+  if [ -z "$id" ]; then
+    id=$(curl -sS --fail-with-body "${auth[@]}" "$url/views" -H 'Content-Type: application/json' \
+      -d "$body" | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
+  fi
+  echo "$id"
+}
+
 start=$(date +%s.%N)
 sync_file account "$here/customers.csv" customer_id "Accounts"
 orders=$(orders_model)
 sync_file "$orders" "$here/orders.csv" order_id "Orders"
+columns='["id", "order_date", "amount", "account.company_name", "account.country"]'
+by_amount=$(ensure_view "Orders by amount" "{\"name\": \"Orders by amount\", \"model\": \"$orders\",
+  \"columns\": $columns, \"sort\": \"-amount\"}")
+german=$(ensure_view "German orders" "{\"name\": \"German orders\", \"model\": \"$orders\",
+  \"columns\": $columns, \"filter\": \"account.country = 'Germany'\", \"sort\": \"-amount\"}")
 elapsed=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" \
   "$start" "$(date +%s.%N)")
 
 echo "Synced in ${elapsed}s. The Orders Model ID is: $orders" >&2
+echo "Views: \"Orders by amount\" is $by_amount, \"German orders\" is $german" >&2
 echo "Read an order back:" >&2
 echo "  curl $url/models/$orders/records/10248 -H \"Authorization: Token \$CORRAL_KEY\"" >&2
 echo "$orders"

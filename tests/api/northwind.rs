@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
-use crate::support::{spawn_server, Client};
+use crate::support::{eventually, spawn_server, Client};
 
 fn all_records(client: &Client, model: &str) -> Vec<serde_json::Value> {
     let mut records = Vec::new();
@@ -63,6 +63,37 @@ fn the_example_script_syncs_91_accounts_and_830_orders() {
     assert_eq!(order.body["traits"]["customer_id"], "VINET");
     let anatr = client.get("/models/account/records/ANATR");
     assert_eq!(anatr.body["traits"]["postal_code"], "05021", "postal codes stay text");
+
+    let views = client.get("/views");
+    let view_id = |name: &str| {
+        let list = views.body.as_array().unwrap();
+        list.iter().find(|v| v["name"] == name).unwrap()["id"].as_str().unwrap().to_string()
+    };
+    assert_eq!(views.body.as_array().unwrap().len(), 2, "a second run made no new views");
+    let by_amount = eventually("the orders to be indexed", || {
+        let page = client.get(&format!("/views/{}/records?limit=3", view_id("Orders by amount")));
+        (page.body["total"] == 830).then_some(page)
+    });
+    let amounts: Vec<f64> = by_amount.body["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["traits"]["amount"].as_f64().unwrap())
+        .collect();
+    assert!(amounts.windows(2).all(|w| w[0] >= w[1]), "{amounts:?}");
+    assert!(
+        by_amount.body["records"][0]["related"]["account"]["traits"]["company_name"].is_string()
+    );
+    let german = client.get(&format!("/views/{}/records?limit=1000", view_id("German orders")));
+    let expected = orders
+        .iter()
+        .filter(|o| {
+            let customer = o["traits"]["customer_id"].as_str().unwrap();
+            accounts.iter().any(|a| a["id"] == customer && a["traits"]["country"] == "Germany")
+        })
+        .count();
+    assert_eq!(german.body["total"], expected);
+    assert_eq!(german.body["records"].as_array().unwrap().len(), expected);
 
     server.child.kill().unwrap();
     server.child.wait().unwrap();
