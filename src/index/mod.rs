@@ -53,17 +53,7 @@ pub enum IndexError {
     BadCursor,
 }
 
-impl From<sled::Error> for IndexError {
-    fn from(e: sled::Error) -> Self {
-        IndexError::Store(e.into())
-    }
-}
-
-impl From<crate::store::CodecError> for IndexError {
-    fn from(e: crate::store::CodecError) -> Self {
-        IndexError::Store(e.into())
-    }
-}
+crate::store::store_error_conversions!(IndexError);
 
 /// What the indexer thread and the searchers share.
 struct Shared {

@@ -39,17 +39,7 @@ pub enum KeyError {
     Store(#[from] StoreError),
 }
 
-impl From<sled::Error> for KeyError {
-    fn from(e: sled::Error) -> Self {
-        KeyError::Store(e.into())
-    }
-}
-
-impl From<codec::CodecError> for KeyError {
-    fn from(e: codec::CodecError) -> Self {
-        KeyError::Store(e.into())
-    }
-}
+crate::store::store_error_conversions!(KeyError);
 
 fn hash(secret: &str) -> [u8; 32] {
     Sha256::digest(secret.as_bytes()).into()

@@ -123,17 +123,7 @@ pub enum ModelError {
     Store(#[from] StoreError),
 }
 
-impl From<sled::Error> for ModelError {
-    fn from(e: sled::Error) -> Self {
-        ModelError::Store(e.into())
-    }
-}
-
-impl From<codec::CodecError> for ModelError {
-    fn from(e: codec::CodecError) -> Self {
-        ModelError::Store(e.into())
-    }
-}
+crate::store::store_error_conversions!(ModelError);
 
 fn invalid(field: impl Into<String>, message: impl Into<String>) -> ModelError {
     ModelError::Invalid { field: field.into(), message: message.into() }

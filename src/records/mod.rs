@@ -77,17 +77,7 @@ impl RecordError {
     }
 }
 
-impl From<sled::Error> for RecordError {
-    fn from(e: sled::Error) -> Self {
-        RecordError::Store(e.into())
-    }
-}
-
-impl From<codec::CodecError> for RecordError {
-    fn from(e: codec::CodecError) -> Self {
-        RecordError::Store(e.into())
-    }
-}
+crate::store::store_error_conversions!(RecordError);
 
 /// The sled key of a record.
 fn record_key(model_id: &str, record_id: &str) -> Vec<u8> {

@@ -72,6 +72,25 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
 }
 
+/// Gives an area's error type (which must have a `Store(StoreError)` variant) conversions
+/// from sled's and the codec's errors, so `?` works on both inside that area.
+macro_rules! store_error_conversions {
+    ($error:ty) => {
+        impl From<sled::Error> for $error {
+            fn from(e: sled::Error) -> Self {
+                Self::Store(e.into())
+            }
+        }
+
+        impl From<$crate::store::CodecError> for $error {
+            fn from(e: $crate::store::CodecError) -> Self {
+                Self::Store(e.into())
+            }
+        }
+    };
+}
+pub(crate) use store_error_conversions;
+
 /// Settings for opening a data directory.
 #[derive(Debug, Clone)]
 pub struct StoreOptions {

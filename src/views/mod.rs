@@ -65,17 +65,7 @@ pub enum ViewError {
     Store(#[from] StoreError),
 }
 
-impl From<sled::Error> for ViewError {
-    fn from(e: sled::Error) -> Self {
-        ViewError::Store(e.into())
-    }
-}
-
-impl From<codec::CodecError> for ViewError {
-    fn from(e: codec::CodecError) -> Self {
-        ViewError::Store(e.into())
-    }
-}
+crate::store::store_error_conversions!(ViewError);
 
 fn invalid(field: &str, message: impl Into<String>) -> ViewError {
     ViewError::Invalid { field: field.to_string(), message: message.into() }
