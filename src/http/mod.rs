@@ -25,56 +25,67 @@ use error::ApiError;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.app_data(json_config())
         .app_data(web::QueryConfig::default().error_handler(|e, _| {
-            ApiError::bad_request("invalid_query", format!("the query string is not valid: {e}"))
-                .into()
+            let detail = e.to_string();
+            let detail = detail.trim_start_matches("Query deserialize error: ");
+            let message = format!(
+                "the query string is not valid ({detail}); `limit` takes a whole number, the \
+                 other parameters text"
+            );
+            ApiError::bad_request("invalid_query", message).into()
         }))
         .app_data(web::PathConfig::default().error_handler(|e, _| {
             ApiError::bad_request("invalid_path", format!("the URL is not valid: {e}")).into()
         }))
         .route("/health", web::get().to(health))
         .service(
-            web::resource("/models")
+            resource("/models")
                 .route(web::get().to(models::list))
                 .route(web::post().to(models::create)),
         )
         .service(
-            web::resource("/models/{model_id}")
+            resource("/models/{model_id}")
                 .route(web::get().to(models::get))
                 .route(web::patch().to(models::update))
                 .route(web::delete().to(models::delete)),
         )
         .service(
-            web::resource("/models/{model_id}/records")
+            resource("/models/{model_id}/records")
                 .route(web::get().to(records::list))
                 .route(web::post().to(records::sync)),
         )
+        .service(resource("/models/{model_id}/records/batch").route(web::post().to(records::batch)))
         .service(
-            web::resource("/models/{model_id}/records/batch").route(web::post().to(records::batch)),
-        )
-        .service(
-            web::resource("/models/{model_id}/records/{record_id}")
+            resource("/models/{model_id}/records/{record_id}")
                 .route(web::get().to(records::get))
                 .route(web::delete().to(records::delete)),
         )
         .service(
-            web::resource("/views")
+            resource("/views")
                 .route(web::get().to(views::list))
                 .route(web::post().to(views::create)),
         )
         .service(
-            web::resource("/views/{view_id}")
+            resource("/views/{view_id}")
                 .route(web::get().to(views::get))
                 .route(web::patch().to(views::update))
                 .route(web::delete().to(views::delete)),
         )
-        .service(web::resource("/views/{view_id}/records").route(web::get().to(views::rows)))
+        .service(resource("/views/{view_id}/records").route(web::get().to(views::rows)))
         .service(
-            web::resource("/keys")
-                .route(web::get().to(keys::list))
-                .route(web::post().to(keys::create)),
+            resource("/keys").route(web::get().to(keys::list)).route(web::post().to(keys::create)),
         )
-        .service(web::resource("/keys/{key_id}").route(web::delete().to(keys::revoke)))
+        .service(resource("/keys/{key_id}").route(web::delete().to(keys::revoke)))
         .configure(docs::routes);
+}
+
+/// A resource whose unsupported methods answer a JSON 405.
+fn resource(path: &str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(method_not_allowed))
+}
+
+async fn method_not_allowed(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {
+    let message = format!("{} is not supported on {}; see /docs", req.method(), req.path());
+    Err(ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", message))
 }
 
 fn json_config() -> web::JsonConfig {
@@ -89,7 +100,10 @@ fn json_config() -> web::JsonConfig {
                 ),
                 other => ApiError::bad_request(
                     "invalid_body",
-                    format!("the JSON body was not understood: {other}"),
+                    format!(
+                        "the body must be a JSON object (Content-Type: application/json): {}",
+                        other.to_string().trim_start_matches("Json deserialize error: ")
+                    ),
                 ),
             };
             error.into()

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use tantivy::schema::OwnedValue;
 use tantivy::TantivyDocument;
 
-use super::keys::{self, fold};
+use super::keys::{self, fold, loose};
 use super::schema::{path_term, record_key, Fields};
 use super::tokens::tokens;
 use crate::models::Model;
@@ -53,7 +53,7 @@ impl Builder<'_> {
     fn keyed(&mut self, path: &str, text: &str, key: String) {
         let folded = truncate(fold(text), MAX_TEXT);
         self.doc.add_text(self.fields.vals, path_term(path, &key));
-        self.doc.add_text(self.fields.texts, path_term(path, &folded));
+        self.doc.add_text(self.fields.texts, path_term(path, &truncate(loose(text), MAX_TEXT)));
         self.doc.add_text(self.fields.paths, path);
         self.doc.add_text(self.fields.exact, &folded);
         self.words.extend(tokens(text));

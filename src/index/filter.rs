@@ -8,7 +8,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
-use super::keys::{self, fold};
+use super::keys::{self, fold, loose};
 use super::schema::{path_term, Fields, SEP};
 use super::tokens::query_words;
 use crate::query::{CompareOp, Filter, Literal};
@@ -69,11 +69,11 @@ fn equals(fields: &Fields, path: &str, value: &Literal) -> Box<dyn Query> {
         Literal::Bool(b) => term(fields.vals, &path_term(path, &keys::bool_key(*b))),
         Literal::Number(n) => match keys::number_key(n) {
             Some(key) => term(fields.vals, &path_term(path, &key)),
-            None => term(fields.texts, &path_term(path, &fold(n))),
+            None => term(fields.texts, &path_term(path, &loose(n))),
         },
         Literal::Text(text) => any(vec![
             term(fields.vals, &path_term(path, &keys::text_like_key(text))),
-            term(fields.texts, &path_term(path, &fold(text))),
+            term(fields.texts, &path_term(path, &loose(text))),
         ]),
     }
 }
@@ -96,7 +96,7 @@ fn compare(
             let pattern = format!(
                 "{}.*{}.*",
                 regex_literal(&format!("{path}{SEP}")),
-                regex_literal(&fold(&text))
+                regex_literal(&loose(&text))
             );
             let regex = RegexQuery::from_pattern(&pattern, fields.texts)
                 .map_err(|e| FilterError(format!("`~` could not be run on `{path}`: {e}")))?;

@@ -26,9 +26,21 @@ const TEXT: char = 'x';
 /// The longest folded text kept in a sort key, in bytes; enough to order any real value.
 const MAX_SORT_TEXT: usize = 200;
 
-/// Folds text for comparison and search: composed accents, lower case in every script.
+/// Folds text for comparison and sorting: composed accents, lower case in every script.
 pub fn fold(text: &str) -> String {
     text.nfc().collect::<String>().to_lowercase()
+}
+
+/// Folds text for search and `~`: lower case, and accents removed, so `bolido` finds
+/// `Bólido` and `елкин` finds `Ёлкин`.
+pub fn loose(text: &str) -> String {
+    let lowered = text.to_lowercase();
+    lowered
+        .nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .collect::<String>()
+        .nfc()
+        .collect()
 }
 
 /// The key of a scalar value, or None for null, lists and objects.
@@ -197,6 +209,7 @@ mod tests {
         assert_eq!(text_key("Иван"), text_key("иван"));
         assert_eq!(text_key("Cafe\u{301}"), text_key("café"));
         assert_eq!(text_key("ÄPFEL"), text_key("äpfel"));
+        assert_eq!(loose("Bólido Ёлкин König"), "bolido елкин konig");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use tantivy::schema::{
 
 /// Bump when the schema or the way documents are built changes: an index of another
 /// version is rebuilt from sled at start-up.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Separates a path from a value inside one term, and a model from a record id.
 pub const SEP: char = '\u{1}';

@@ -73,7 +73,9 @@ pub(super) fn run(shared: &Shared, request: &SearchRequest) -> Result<SearchPage
     let query = build_query(shared, request)?;
     let searcher = shared.reader.searcher();
     let limit = request.limit.max(1);
-    let ranked = request.sort.is_empty() && request.q.is_some_and(|q| !q.trim().is_empty());
+    // A search of nothing but punctuation has no words: it is no search at all.
+    let words = request.q.map(super::tokens::query_words).unwrap_or_default();
+    let ranked = request.sort.is_empty() && !words.is_empty();
     let cursor = request.cursor.map(decode_cursor).transpose()?;
     if ranked {
         let q = request.q.unwrap_or_default().to_string();

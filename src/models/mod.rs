@@ -75,11 +75,28 @@ pub struct RelationInput {
 }
 
 /// A declared trait type, either `"number"` or `{"type": "currency", "currency": "USD"}`.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, ToSchema)]
 #[serde(untagged)]
 pub enum TraitSpecInput {
     Short(TraitType),
     Full(TraitSpec),
+}
+
+impl<'de> Deserialize<'de> for TraitSpecInput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        const TYPES: &str = "text, number, integer, boolean, datetime, email, url or currency";
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let shown = value.to_string();
+        let kind = match &value {
+            serde_json::Value::String(_) => {
+                serde_json::from_value(value).map(TraitSpecInput::Short)
+            }
+            serde_json::Value::Object(_) => serde_json::from_value(value).map(TraitSpecInput::Full),
+            _ => return Err(D::Error::custom(format!("a trait type is {shown}; use {TYPES}"))),
+        };
+        kind.map_err(|_| D::Error::custom(format!("unknown trait type {shown}; use {TYPES}")))
+    }
 }
 
 /// What `POST /models` takes.

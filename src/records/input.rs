@@ -8,6 +8,9 @@ use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 
 use super::{id, RecordError, Value};
 
+/// How deep bracket keys may nest (`a[b][c]` is two levels).
+pub const MAX_FORM_DEPTH: usize = 16;
+
 /// The longest trait name accepted, in bytes.
 pub const MAX_TRAIT_NAME_BYTES: usize = 256;
 
@@ -72,8 +75,14 @@ fn missing_id() -> RecordError {
 pub fn parse_form(body: &[u8]) -> Result<RecordInput, RecordError> {
     let mut id = None;
     let mut traits = BTreeMap::new();
-    for (key, value) in form_urlencoded::parse(body) {
+    for (key, value) in form_pairs(body)? {
         let (name, path) = split_key(&key)?;
+        if path.len() > MAX_FORM_DEPTH {
+            return Err(RecordError::invalid_trait(
+                name,
+                format!("form key `{name}[…]` nests deeper than {MAX_FORM_DEPTH} levels"),
+            ));
+        }
         if name == "id" && path.is_empty() {
             if id.is_some() {
                 return Err(RecordError::invalid_id("`id` is sent twice; send it once"));
@@ -82,10 +91,33 @@ pub fn parse_form(body: &[u8]) -> Result<RecordInput, RecordError> {
             continue;
         }
         check_trait_name(name)?;
-        insert(&mut traits, name, &path, Value::Text(value.into_owned()), &key)?;
+        insert(&mut traits, name, &path, Value::Text(value), &key)?;
     }
     let id = id.ok_or_else(missing_id)?;
     Ok(RecordInput { id, traits })
+}
+
+/// Decodes `application/x-www-form-urlencoded` pairs, refusing bytes that are not UTF-8
+/// rather than replacing them.
+fn form_pairs(body: &[u8]) -> Result<Vec<(String, String)>, RecordError> {
+    let decode = |part: &[u8]| {
+        let spaced: Vec<u8> = part.iter().map(|&b| if b == b'+' { b' ' } else { b }).collect();
+        let bytes: Vec<u8> = percent_encoding::percent_decode(&spaced).collect();
+        String::from_utf8(bytes).map_err(|_| {
+            RecordError::InvalidBody(
+                "the form body holds bytes that are not UTF-8 text; send UTF-8".to_string(),
+            )
+        })
+    };
+    body.split(|&b| b == b'&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let mut halves = pair.splitn(2, |&b| b == b'=');
+            let key = decode(halves.next().unwrap_or_default())?;
+            let value = decode(halves.next().unwrap_or_default())?;
+            Ok((key, value))
+        })
+        .collect()
 }
 
 /// Splits `shipping[address][city]` into `shipping` and `["address", "city"]`.
@@ -231,6 +263,9 @@ mod tests {
         assert!(parse_form(b"amount=1").is_err());
         assert!(parse_form(b"id=1&a=1&a[b]=2").is_err());
         assert!(parse_form(b"id=1&a[b=2").is_err());
+        let deep = format!("id=1&a{}=1", "[x]".repeat(5000));
+        assert!(parse_form(deep.as_bytes()).is_err(), "deep nesting is refused, not recursed");
+        assert!(parse_form(b"id=%FF%FE").is_err(), "bytes that are not UTF-8 are refused");
     }
 
     #[test]

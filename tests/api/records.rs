@@ -255,3 +255,30 @@ fn a_body_over_the_limit_is_413_and_stores_nothing() {
 
     assert_eq!(client.get(&path).body["records"], json!([]));
 }
+
+#[test]
+fn hostile_forms_are_refused_without_harm() {
+    let server = TestServer::start();
+    let client = server.client();
+    let model = client.create_model(json!({"name": "Forms"}));
+    let path = format!("/models/{model}/records");
+
+    let deep = format!("id=d&a{}=1", "[x]".repeat(5000));
+    let reply = client.post_raw(&path, "application/x-www-form-urlencoded", &deep);
+    assert_eq!(reply.error_code(400), "invalid_trait");
+    let bad_utf8 = client.post_raw(&path, "application/x-www-form-urlencoded", "id=%FF%FE");
+    assert_eq!(bad_utf8.error_code(400), "invalid_body");
+    assert_eq!(client.get(&path).body["records"], json!([]));
+    assert_eq!(client.get("/health").status, 200, "the server is still up");
+}
+
+#[test]
+fn unsupported_methods_and_unknown_trait_types_answer_json() {
+    let server = TestServer::start();
+    let client = server.client();
+    let reply = client.delete("/models");
+    assert_eq!(reply.error_code(405), "method_not_allowed");
+    let reply = client.post_json("/models", &json!({"name": "X", "traits": {"a": "colour"}}));
+    assert_eq!(reply.error_code(400), "invalid_body");
+    assert!(reply.body["message"].as_str().unwrap().contains("currency"), "{}", reply.text);
+}

@@ -325,3 +325,27 @@ fn deleting_a_model_empties_its_views_and_the_index_rebuilds_after_loss() {
     server.child.kill().unwrap();
     server.child.wait().unwrap();
 }
+
+#[test]
+fn search_ignores_accents_and_a_search_of_only_punctuation_is_no_search() {
+    let server = TestServer::start();
+    let client = server.client();
+    let model = client.create_model(json!({"name": "Accounts"}));
+    sync_all(
+        &client,
+        &model,
+        &[
+            json!({"id": "1", "name": "Bólido Comidas", "contact": "Ёлкин"}),
+            json!({"id": "2", "name": "Königlich Essen"}),
+        ],
+    );
+
+    assert_eq!(query(&client, &model, &[("q", "bolido")]), ["1"]);
+    assert_eq!(query(&client, &model, &[("q", "елкин")]), ["1"]);
+    assert_eq!(query(&client, &model, &[("q", "konig")]), ["2"]);
+    assert_eq!(query(&client, &model, &[("filter", "name ~ \"bolido\"")]), ["1"]);
+    for q in ["\"", "\\", ".*(", "🎉", "["] {
+        let reply = rows(&client, &model, &[("q", q), ("sort", "id")]);
+        assert_eq!(ids(&reply), ["1", "2"], "q={q} is no search");
+    }
+}
