@@ -3,11 +3,11 @@
 use actix_web::web;
 
 use crate::app::{Corral, OpenError};
-use crate::config::{Command, DataArgs, KeysCommand, ServeArgs};
+use crate::config::{AdminCommand, Command, DataArgs, KeysCommand, ServeArgs};
 use crate::index::SearchIndex;
 use crate::store::Store;
 use crate::store::{LockError, StoreError};
-use crate::{clock, http, keys};
+use crate::{clock, http, keys, users};
 
 /// A command that failed; the text says what to do.
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +32,12 @@ impl From<crate::index::IndexError> for CommandError {
     }
 }
 
+impl From<users::UserError> for CommandError {
+    fn from(e: users::UserError) -> Self {
+        CommandError(e.to_string())
+    }
+}
+
 impl From<keys::KeyError> for CommandError {
     fn from(e: keys::KeyError) -> Self {
         CommandError(e.to_string())
@@ -50,6 +56,9 @@ pub fn run(command: Command) -> Result<(), CommandError> {
         Command::Serve(args) => serve(&args),
         Command::Keys { command } => run_keys(command),
         Command::Reindex { data } => reindex(&data),
+        Command::Admin { command: AdminCommand::Create { email, password, data } } => {
+            create_admin(&data, &email, password)
+        }
     }
 }
 
@@ -63,6 +72,8 @@ pub fn serve(args: &ServeArgs) -> Result<(), CommandError> {
         corral.store.commit_blocking()?;
         Some(created.1)
     };
+    let setup_token = users::new_setup_token(&corral.store)?;
+    corral.store.commit_blocking()?;
     let corral = web::Data::new(corral);
 
     actix_web::rt::System::new().block_on(async {
@@ -74,6 +85,12 @@ pub fn serve(args: &ServeArgs) -> Result<(), CommandError> {
         if let Some(secret) = first_key {
             println!("\nCreated the first API key. It is shown only this once; keep it safe:\n");
             println!("    {secret}\n");
+        }
+        if let Some(token) = setup_token {
+            println!("Create the first admin of the web UI by opening this one-time link:\n");
+            println!("    http://{addr}/app/setup?token={token}\n");
+        } else {
+            println!("Web UI: http://{addr}/app/");
         }
         println!("API reference: http://{addr}/docs");
         server.await
@@ -147,5 +164,28 @@ fn reindex(data: &DataArgs) -> Result<(), CommandError> {
     bar.finish();
     store.close()?;
     eprintln!("the search index of {} is rebuilt", data.data_dir.display());
+    Ok(())
+}
+
+/// Adds an admin of the web UI; the password comes from the flag or one line of stdin.
+fn create_admin(
+    data: &DataArgs,
+    email: &str,
+    password: Option<String>,
+) -> Result<(), CommandError> {
+    let password = match password {
+        Some(password) => password,
+        None => {
+            eprintln!("password for {email} (at least {} characters):", users::MIN_PASSWORD_CHARS);
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_string()
+        }
+    };
+    let store = open_store(data)?;
+    let user = users::create(&store, email, &password, users::Role::Admin)?;
+    store.commit_blocking()?;
+    store.close()?;
+    eprintln!("created admin {} ({})", user.email, user.id);
     Ok(())
 }

@@ -19,6 +19,11 @@ pub struct Cli {
 pub enum Command {
     /// Run the server.
     Serve(ServeArgs),
+    /// Manage the people who sign in to the web UI (while the server is stopped).
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
     /// Rebuild the search index from the stored records (while the server is stopped).
     Reindex {
         #[command(flatten)]
@@ -50,6 +55,20 @@ pub enum KeysCommand {
     Revoke {
         /// The key's id, as `keys list` shows it.
         id: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an admin who signs in to the web UI with an e-mail address and a password.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// The password; read from one line of standard input when left out.
+        #[arg(long, env = "CORRAL_ADMIN_PASSWORD")]
+        password: Option<String>,
         #[command(flatten)]
         data: DataArgs,
     },

@@ -16,4 +16,6 @@ pub mod models;
 pub mod query;
 pub mod records;
 pub mod store;
+pub mod ui;
+pub mod users;
 pub mod views;

@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{error, keys, models, records, views};
+use super::{error, keys, models, records, session, users, views};
 
 struct KeyAuth;
 
@@ -32,6 +32,8 @@ impl Modify for KeyAuth {
         records::sync, records::batch, records::list, records::get, records::delete,
         views::create, views::list, views::get, views::update, views::delete, views::rows,
         keys::create, keys::list, keys::revoke,
+        session::setup, session::login, session::logout, session::me,
+        users::list, users::create, users::delete,
     ),
     components(schemas(error::ErrorBody, crate::models::TraitSpecInput)),
     modifiers(&KeyAuth)

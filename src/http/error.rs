@@ -12,6 +12,7 @@ use crate::keys::KeyError;
 use crate::models::ModelError;
 use crate::records::RecordError;
 use crate::store::StoreError;
+use crate::users::UserError;
 use crate::views::rows::RowsError;
 use crate::views::ViewError;
 
@@ -186,6 +187,28 @@ impl From<RowsError> for ApiError {
             }
             RowsError::Index(e) => e.into(),
             RowsError::Record(e) => e.into(),
+        }
+    }
+}
+
+impl From<UserError> for ApiError {
+    fn from(e: UserError) -> Self {
+        let text = e.to_string();
+        match e {
+            UserError::BadEmail => ApiError::bad_request("invalid_user", text).on("email"),
+            UserError::WeakPassword => ApiError::bad_request("invalid_user", text).on("password"),
+            UserError::EmailTaken(_) => {
+                ApiError::new(StatusCode::CONFLICT, "email_taken", text).on("email")
+            }
+            UserError::BadCredentials => {
+                ApiError::new(StatusCode::UNAUTHORIZED, "bad_credentials", text).on("password")
+            }
+            UserError::BadSetupToken => {
+                ApiError::bad_request("invalid_setup_token", text).on("token")
+            }
+            UserError::NotFound(_) => ApiError::not_found("user_not_found", text),
+            UserError::LastAdmin => ApiError::new(StatusCode::CONFLICT, "last_admin", text),
+            UserError::Store(e) => e.into(),
         }
     }
 }

@@ -10,6 +10,8 @@ pub mod error;
 pub mod keys;
 pub mod models;
 pub mod records;
+pub mod session;
+pub mod users;
 pub mod views;
 
 use std::net::SocketAddr;
@@ -75,7 +77,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             resource("/keys").route(web::get().to(keys::list)).route(web::post().to(keys::create)),
         )
         .service(resource("/keys/{key_id}").route(web::delete().to(keys::revoke)))
-        .configure(docs::routes);
+        .service(resource("/auth/setup").route(web::post().to(session::setup)))
+        .service(resource("/auth/login").route(web::post().to(session::login)))
+        .service(resource("/auth/logout").route(web::post().to(session::logout)))
+        .service(resource("/auth/me").route(web::get().to(session::me)))
+        .service(
+            resource("/users")
+                .route(web::get().to(users::list))
+                .route(web::post().to(users::create)),
+        )
+        .service(resource("/users/{user_id}").route(web::delete().to(users::delete)))
+        .configure(docs::routes)
+        .configure(crate::ui::routes);
 }
 
 /// A resource whose unsupported methods answer a JSON 405.
@@ -127,6 +140,7 @@ pub fn server(corral: web::Data<Corral>, bind: &str) -> std::io::Result<(Server,
         App::new()
             .app_data(corral.clone())
             .app_data(web::PayloadConfig::new(body_limit))
+            .wrap(actix_web::middleware::Compress::default())
             .wrap(TracingLogger::default())
             .configure(routes)
             .default_service(web::to(not_found))

@@ -28,6 +28,12 @@ pub mod trees {
     pub const KEY_HASHES: &str = "key_hashes";
     /// Small named settings, such as the storage layout version.
     pub const META: &str = "meta";
+    /// User id -> person who signs in to the UI.
+    pub const USERS: &str = "users";
+    /// Lower-case e-mail address -> user id.
+    pub const USER_EMAILS: &str = "user_emails";
+    /// SHA-256 of a session token -> session.
+    pub const SESSIONS: &str = "sessions";
     /// View id -> saved view.
     pub const VIEWS: &str = "views";
     /// Sequence number -> change the search index has yet to apply.
@@ -109,6 +115,10 @@ pub struct Store {
     pub(crate) key_hashes: sled::Tree,
     pub(crate) index_queue: sled::Tree,
     pub(crate) views: sled::Tree,
+    pub(crate) users: sled::Tree,
+    pub(crate) user_emails: sled::Tree,
+    pub(crate) sessions: sled::Tree,
+    pub(crate) meta: sled::Tree,
     durability: Durability,
     _lock: DirLock,
 }
@@ -140,6 +150,10 @@ impl Store {
             key_hashes: db.open_tree(trees::KEY_HASHES)?,
             index_queue: db.open_tree(trees::INDEX_QUEUE)?,
             views: db.open_tree(trees::VIEWS)?,
+            users: db.open_tree(trees::USERS)?,
+            user_emails: db.open_tree(trees::USER_EMAILS)?,
+            sessions: db.open_tree(trees::SESSIONS)?,
+            meta,
             dir,
             db,
             durability,

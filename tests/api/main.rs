@@ -10,4 +10,5 @@ mod keys;
 mod models;
 mod northwind;
 mod records;
+mod session;
 mod views;

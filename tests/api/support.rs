@@ -15,6 +15,8 @@ use serde_json::Value;
 pub struct TestServer {
     pub base: String,
     pub key: String,
+    /// The one-time link token for the first admin.
+    pub setup_token: String,
     pub dir: tempfile::TempDir,
     handle: actix_web::dev::ServerHandle,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -30,6 +32,7 @@ impl TestServer {
         let options = StoreOptions { dir: dir.path().join("data"), cache_bytes: 16 << 20 };
         let corral = Corral::open(&options, settings).unwrap();
         let (_, key) = corral::keys::create(&corral.store, "tests").unwrap();
+        let setup_token = corral::users::new_setup_token(&corral.store).unwrap().unwrap();
         corral.store.commit_blocking().unwrap();
         let corral = web::Data::new(corral);
 
@@ -43,7 +46,8 @@ impl TestServer {
             });
         });
         let (handle, addr) = receiver.recv().unwrap();
-        Self { base: format!("http://{addr}"), key, dir, handle, thread: Some(thread) }
+        let base = format!("http://{addr}");
+        Self { base, key, setup_token, dir, handle, thread: Some(thread) }
     }
 
     pub fn client(&self) -> Client {
