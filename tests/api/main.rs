@@ -3,6 +3,7 @@
 mod support;
 
 mod batch;
+mod browser;
 mod cli;
 mod docs;
 mod durability;
