@@ -131,11 +131,17 @@ fn range(
         )));
     };
     // Compare only within the value's kind: numbers with numbers, instants with instants.
+    // The range runs over the path's sort column (its first value), a scan of one integer
+    // column, where the same range over terms would open every distinct value's postings.
     let kind = &key[..1];
-    let low_end = Term::from_field_text(fields.vals, &path_term(path, kind));
-    let high_end =
-        Term::from_field_text(fields.vals, &path_term(path, &format!("{kind}\u{10FFFF}")));
-    let at = Term::from_field_text(fields.vals, &path_term(path, &key));
+    let column_term = |text: &str| {
+        let mut term = Term::from_field_json_path(fields.sort, path, true);
+        term.append_type_and_str(&keys::sort_form(text.to_string()));
+        term
+    };
+    let low_end = column_term(kind);
+    let high_end = column_term(&format!("{kind}\u{10FFFF}"));
+    let at = column_term(&key);
     let (low, high) = match op {
         CompareOp::Gt => (Bound::Excluded(at), Bound::Excluded(high_end)),
         CompareOp::Ge => (Bound::Included(at), Bound::Excluded(high_end)),

@@ -45,9 +45,27 @@ pub(super) fn run(shared: &Shared) {
 struct Reader<'a> {
     shared: &'a Shared,
     models: HashMap<String, Option<Model>>,
+    /// Models some relation points at; only their records can have dependents.
+    targets: Option<HashSet<String>>,
 }
 
 impl Reader<'_> {
+    fn new(shared: &Shared) -> Reader<'_> {
+        Reader { shared, models: HashMap::new(), targets: None }
+    }
+
+    fn is_target(&mut self, model: &str) -> Result<bool, IndexError> {
+        if self.targets.is_none() {
+            let mut targets = HashSet::new();
+            for entry in self.shared.models.iter() {
+                let definition: Model = codec::decode(&entry?.1)?;
+                targets.extend(definition.relations.into_iter().map(|r| r.model));
+            }
+            self.targets = Some(targets);
+        }
+        Ok(self.targets.as_ref().is_some_and(|t| t.contains(model)))
+    }
+
     fn model(&mut self, id: &str) -> Result<Option<Model>, IndexError> {
         if let Some(model) = self.models.get(id) {
             return Ok(model.clone());
@@ -136,7 +154,7 @@ fn apply_queue(shared: &Shared) -> Result<usize, IndexError> {
     }
 
     let mut writer = lock(&shared.writer);
-    let mut reader = Reader { shared, models: HashMap::new() };
+    let mut reader = Reader::new(shared);
     let mut done: HashSet<(String, String)> = HashSet::new();
     for (_, change) in &batch {
         apply(shared, &writer, &mut reader, &mut done, change)?;
@@ -161,7 +179,9 @@ fn apply(
     match change {
         IndexChange::Record { model, id } => {
             let mut pending = vec![(model.clone(), id.clone())];
-            pending.extend(dependents(shared, model, id)?);
+            if reader.is_target(model)? {
+                pending.extend(dependents(shared, model, id)?);
+            }
             for (model, id) in pending {
                 if done.insert((model.clone(), id.clone())) {
                     reader.reindex(writer, &model, &id)?;
@@ -170,6 +190,7 @@ fn apply(
         }
         IndexChange::Model { model } => {
             reader.models.remove(model);
+            reader.targets = None;
             writer.delete_term(Term::from_field_text(shared.fields.model, model));
             let Some(definition) = reader.model(model)? else { return Ok(()) };
             let mut prefix = model.as_bytes().to_vec();
@@ -194,7 +215,7 @@ pub(super) fn rebuild(shared: &Shared, progress: &dyn Fn(u64, u64)) -> Result<()
     let total = shared.records.len() as u64;
     let mut writer = lock(&shared.writer);
     writer.delete_all_documents()?;
-    let mut reader = Reader { shared, models: HashMap::new() };
+    let mut reader = Reader::new(shared);
     let mut done = 0u64;
     progress(0, total);
     for entry in shared.records.iter() {

@@ -133,6 +133,15 @@ impl SegmentCollector for SegmentSorter {
     type Fruit = Vec<Position>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
+        // Most documents lose on their first key alone once the heap is full: reject them
+        // before reading the rest.
+        if let (Some(column), true) = (self.columns.first(), self.heap.len() >= self.limit) {
+            let first =
+                value_rank(column.as_ref().and_then(|c| c.ords().first(doc)), self.descending[0]);
+            if self.heap.peek().is_some_and(|(worst, _)| first > worst[0]) {
+                return;
+            }
+        }
         let ranks = self.ranks(doc);
         if self.after.is_some_and(|after| ranks <= after) {
             return;
