@@ -32,6 +32,8 @@ impl Default for Settings {
 pub struct Corral {
     pub store: Store,
     pub index: SearchIndex,
+    /// Where the last "Sync Stripe charges" run stands.
+    pub stripe_sync: std::sync::Mutex<crate::stripe::sync::SyncStatus>,
     pub settings: Settings,
 }
 
@@ -42,7 +44,7 @@ impl Corral {
         models::ensure_builtins(&store)?;
         store.commit_blocking()?;
         let index = SearchIndex::open(&store)?;
-        Ok(Self { store, index, settings })
+        Ok(Self { store, index, settings, stripe_sync: Default::default() })
     }
 
     /// Applies what the index has queued, flushes and releases the data directory.

@@ -3,7 +3,7 @@
 use actix_web::web;
 
 use crate::app::{Corral, OpenError};
-use crate::config::{AdminCommand, Command, DataArgs, KeysCommand, ServeArgs};
+use crate::config::{AdminCommand, Command, DataArgs, KeysCommand, ServeArgs, StripeCommand};
 use crate::index::SearchIndex;
 use crate::store::Store;
 use crate::store::{LockError, StoreError};
@@ -38,6 +38,12 @@ impl From<users::UserError> for CommandError {
     }
 }
 
+impl From<crate::stripe::StripeError> for CommandError {
+    fn from(e: crate::stripe::StripeError) -> Self {
+        CommandError(e.to_string())
+    }
+}
+
 impl From<keys::KeyError> for CommandError {
     fn from(e: keys::KeyError) -> Self {
         CommandError(e.to_string())
@@ -56,6 +62,9 @@ pub fn run(command: Command) -> Result<(), CommandError> {
         Command::Serve(args) => serve(&args),
         Command::Keys { command } => run_keys(command),
         Command::Reindex { data } => reindex(&data),
+        Command::Stripe { command: StripeCommand::Import { file, data } } => {
+            import_charges(&data, &file)
+        }
         Command::Admin { command: AdminCommand::Create { email, password, data } } => {
             create_admin(&data, &email, password)
         }
@@ -72,6 +81,7 @@ pub fn serve(args: &ServeArgs) -> Result<(), CommandError> {
         corral.store.commit_blocking()?;
         Some(created.1)
     };
+    apply_stripe_flags(&corral, args)?;
     let setup_token = users::new_setup_token(&corral.store)?;
     corral.store.commit_blocking()?;
     let corral = web::Data::new(corral);
@@ -187,5 +197,52 @@ fn create_admin(
     store.commit_blocking()?;
     store.close()?;
     eprintln!("created admin {} ({})", user.email, user.id);
+    Ok(())
+}
+
+/// Stores the Stripe settings given on the command line or in the environment.
+fn apply_stripe_flags(corral: &Corral, args: &ServeArgs) -> Result<(), CommandError> {
+    let mut settings = crate::stripe::settings(&corral.store)?;
+    let before = settings.clone();
+    if let Some(secrets) = &args.stripe_webhook_secret {
+        settings.webhook_secrets =
+            secrets.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+    }
+    if let Some(key) = &args.stripe_secret_key {
+        settings.secret_key = Some(key.trim().to_string()).filter(|k| !k.is_empty());
+    }
+    if let Some(base) = &args.stripe_api_base {
+        settings.api_base = Some(base.trim().trim_end_matches('/').to_string());
+    }
+    if settings != before {
+        crate::stripe::save_settings(&corral.store, &settings)?;
+        corral.store.commit_blocking()?;
+    }
+    Ok(())
+}
+
+/// Loads a Stripe list export into the Stripe Charge model, with a progress bar.
+fn import_charges(data: &DataArgs, file: &std::path::Path) -> Result<(), CommandError> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| CommandError(format!("could not read {}: {e}", file.display())))?;
+    let charges = crate::stripe::charges_in_export(&text)?;
+    let store = open_store(data)?;
+    crate::models::ensure_builtins(&store)?;
+    let bar = indicatif::ProgressBar::new(charges.len() as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} importing [{bar:40}] {pos}/{len} charges",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    for charge in &charges {
+        crate::stripe::apply_charge(&store, charge)?;
+        bar.inc(1);
+    }
+    store.commit_blocking()?;
+    bar.finish();
+    store.close()?;
+    eprintln!("imported {} charges; views show them once the server has started", charges.len());
     Ok(())
 }

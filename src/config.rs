@@ -24,6 +24,11 @@ pub enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// The Stripe integration's backfill (while the server is stopped).
+    Stripe {
+        #[command(subcommand)]
+        command: StripeCommand,
+    },
     /// Rebuild the search index from the stored records (while the server is stopped).
     Reindex {
         #[command(flatten)]
@@ -74,6 +79,18 @@ pub enum AdminCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum StripeCommand {
+    /// Load a Stripe list export: list pages of charge objects as the list API returns them
+    /// (one page, a JSON array of pages, or one page a line).
+    Import {
+        /// The export file.
+        file: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
 /// Where the data lives.
 #[derive(Debug, Clone, Args)]
 pub struct DataArgs {
@@ -104,6 +121,16 @@ pub struct ServeArgs {
     /// HTTP worker threads; 0 means one per core.
     #[arg(long, env = "CORRAL_WORKERS", default_value_t = 0)]
     pub workers: usize,
+    /// Stripe webhook signing secrets (whsec_...), comma separated; stored in the data
+    /// directory, replacing those set before.
+    #[arg(long, env = "CORRAL_STRIPE_WEBHOOK_SECRET", hide_env_values = true)]
+    pub stripe_webhook_secret: Option<String>,
+    /// Stripe secret key (sk_...) for the charge sync; stored in the data directory.
+    #[arg(long, env = "CORRAL_STRIPE_SECRET_KEY", hide_env_values = true)]
+    pub stripe_secret_key: Option<String>,
+    /// Stripe's API address (a local stand-in in tests).
+    #[arg(long, env = "CORRAL_STRIPE_API_BASE")]
+    pub stripe_api_base: Option<String>,
 }
 
 impl ServeArgs {

@@ -16,6 +16,7 @@ pub mod models;
 pub mod query;
 pub mod records;
 pub mod store;
+pub mod stripe;
 pub mod ui;
 pub mod users;
 pub mod views;

@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{error, keys, models, records, session, users, views};
+use super::{error, keys, models, records, session, stripe, users, views};
 
 struct KeyAuth;
 
@@ -34,6 +34,7 @@ impl Modify for KeyAuth {
         keys::create, keys::list, keys::revoke,
         session::setup, session::login, session::logout, session::me,
         users::list, users::create, users::delete,
+        stripe::get, stripe::put, stripe::webhook, stripe::start_sync,
     ),
     components(schemas(error::ErrorBody, crate::models::TraitSpecInput)),
     modifiers(&KeyAuth)

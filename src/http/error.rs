@@ -12,6 +12,7 @@ use crate::keys::KeyError;
 use crate::models::ModelError;
 use crate::records::RecordError;
 use crate::store::StoreError;
+use crate::stripe::StripeError;
 use crate::users::UserError;
 use crate::views::rows::RowsError;
 use crate::views::ViewError;
@@ -209,6 +210,23 @@ impl From<UserError> for ApiError {
             UserError::NotFound(_) => ApiError::not_found("user_not_found", text),
             UserError::LastAdmin => ApiError::new(StatusCode::CONFLICT, "last_admin", text),
             UserError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<StripeError> for ApiError {
+    fn from(e: StripeError) -> Self {
+        let text = e.to_string();
+        match e {
+            StripeError::BadInput(_) => ApiError::bad_request("invalid_stripe_input", text),
+            StripeError::NoSecret => {
+                ApiError::new(StatusCode::CONFLICT, "stripe_not_configured", text)
+            }
+            StripeError::Signature(_) => {
+                ApiError::bad_request("invalid_signature", text).on("Stripe-Signature")
+            }
+            StripeError::Api(_) => ApiError::new(StatusCode::BAD_GATEWAY, "stripe_api", text),
+            StripeError::Store(e) => e.into(),
         }
     }
 }

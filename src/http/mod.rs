@@ -11,6 +11,7 @@ pub mod keys;
 pub mod models;
 pub mod records;
 pub mod session;
+pub mod stripe;
 pub mod users;
 pub mod views;
 
@@ -87,6 +88,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(users::create)),
         )
         .service(resource("/users/{user_id}").route(web::delete().to(users::delete)))
+        .service(
+            resource("/integrations/stripe")
+                .route(web::get().to(stripe::get))
+                .route(web::put().to(stripe::put)),
+        )
+        .service(resource(stripe::WEBHOOK_PATH).route(web::post().to(stripe::webhook)))
+        .service(resource("/integrations/stripe/sync").route(web::post().to(stripe::start_sync)))
         .configure(docs::routes)
         .configure(crate::ui::routes);
 }

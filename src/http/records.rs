@@ -48,6 +48,24 @@ fn model(corral: &Corral, model_id: &str) -> Result<models::Model, ApiError> {
     })
 }
 
+/// A model whose records the API may write: not one an integration keeps.
+fn writable_model(corral: &Corral, model_id: &str) -> Result<models::Model, ApiError> {
+    let model = model(corral, model_id)?;
+    if model.kind == models::ModelKind::Integration {
+        let message = format!(
+            "`{}` records are written by the integration only: send Stripe's webhooks to \
+             /integrations/stripe/webhook, or import an export with `corral stripe import`",
+            model.id
+        );
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::CONFLICT,
+            "read_only_model",
+            message,
+        ));
+    }
+    Ok(model)
+}
+
 /// Create or update a record.
 ///
 /// Sends traits as a form (`curl -d`), as a JSON object, or with bracket keys that nest
@@ -83,7 +101,7 @@ pub async fn sync(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let model = model(&corral, &model_id)?;
+    let model = writable_model(&corral, &model_id)?;
     let body = body::read(&req, payload, corral.settings.body_limit).await?;
     let input = input::parse_body(body::is_json(&req, &body), &body)?;
 
@@ -149,7 +167,7 @@ pub async fn batch(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let model = model(&corral, &model_id)?;
+    let model = writable_model(&corral, &model_id)?;
     let body = body::read(&req, payload, corral.settings.body_limit).await?;
     let items = split_batch(&body)?;
 
@@ -318,7 +336,7 @@ pub async fn delete(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (model_id, record_id) = path.into_inner();
-    model(&corral, &model_id)?;
+    writable_model(&corral, &model_id)?;
 
     let record = records::delete(&corral.store, &model_id, &record_id)?;
     corral.store.commit().await?;

@@ -30,6 +30,8 @@ pub enum ModelKind {
     Builtin,
     /// Made by a user.
     Custom,
+    /// Written by an integration only, such as Stripe Charge.
+    Integration,
 }
 
 /// "Trait `trait` of this model holds the id of a record of `model`."
@@ -160,7 +162,10 @@ pub fn ensure_builtins(store: &Store) -> Result<(), StoreError> {
     };
     let user_relation =
         Relation { trait_name: "account_id".into(), model: ACCOUNT.into(), name: ACCOUNT.into() };
-    for model in [builtin(ACCOUNT, "Account", vec![]), builtin(USER, "User", vec![user_relation])] {
+    let charges = crate::stripe::charge_model(now);
+    for model in
+        [builtin(ACCOUNT, "Account", vec![]), builtin(USER, "User", vec![user_relation]), charges]
+    {
         let bytes = codec::encode(&model)?;
         let _ = store.models.compare_and_swap(model.id.as_bytes(), None::<&[u8]>, Some(bytes))?;
     }
@@ -175,8 +180,8 @@ pub fn list(store: &Store) -> Result<Vec<Model>, ModelError> {
         models.push(codec::decode::<Model>(&bytes)?);
     }
     models.sort_by(|a, b| {
-        (a.kind != ModelKind::Builtin, a.name.to_lowercase())
-            .cmp(&(b.kind != ModelKind::Builtin, b.name.to_lowercase()))
+        (a.kind == ModelKind::Custom, a.name.to_lowercase())
+            .cmp(&(b.kind == ModelKind::Custom, b.name.to_lowercase()))
     });
     Ok(models)
 }
@@ -222,7 +227,7 @@ pub fn update(store: &Store, id: &str, changes: ModelChanges) -> Result<Model, M
     let mut model = get(store, id)?;
     if let Some(name) = changes.name {
         let name = check_name(&name)?;
-        if model.kind == ModelKind::Builtin && name != model.name {
+        if model.kind != ModelKind::Custom && name != model.name {
             return Err(ModelError::BuiltIn(model.id, "renamed"));
         }
         ensure_name_free(&list(store)?, &name, Some(id))?;
@@ -244,7 +249,7 @@ pub fn update(store: &Store, id: &str, changes: ModelChanges) -> Result<Model, M
 /// Deletes a custom model and all of its records.
 pub fn delete(store: &Store, id: &str) -> Result<Model, ModelError> {
     let model = get(store, id)?;
-    if model.kind == ModelKind::Builtin {
+    if model.kind != ModelKind::Custom {
         return Err(ModelError::BuiltIn(model.id, "deleted"));
     }
     for other in list(store)? {

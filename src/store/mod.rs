@@ -34,6 +34,10 @@ pub mod trees {
     pub const USER_EMAILS: &str = "user_emails";
     /// SHA-256 of a session token -> session.
     pub const SESSIONS: &str = "sessions";
+    /// Stripe event id -> when it was created (events already applied).
+    pub const STRIPE_EVENTS: &str = "stripe_events";
+    /// Charge id (or `dispute:` and a charge id) -> creation time of the last event applied.
+    pub const STRIPE_VERSIONS: &str = "stripe_versions";
     /// View id -> saved view.
     pub const VIEWS: &str = "views";
     /// Sequence number -> change the search index has yet to apply.
@@ -119,6 +123,8 @@ pub struct Store {
     pub(crate) user_emails: sled::Tree,
     pub(crate) sessions: sled::Tree,
     pub(crate) meta: sled::Tree,
+    pub(crate) stripe_events: sled::Tree,
+    pub(crate) stripe_versions: sled::Tree,
     durability: Durability,
     _lock: DirLock,
 }
@@ -154,6 +160,8 @@ impl Store {
             user_emails: db.open_tree(trees::USER_EMAILS)?,
             sessions: db.open_tree(trees::SESSIONS)?,
             meta,
+            stripe_events: db.open_tree(trees::STRIPE_EVENTS)?,
+            stripe_versions: db.open_tree(trees::STRIPE_VERSIONS)?,
             dir,
             db,
             durability,

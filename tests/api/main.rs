@@ -12,4 +12,5 @@ mod models;
 mod northwind;
 mod records;
 mod session;
+mod stripe;
 mod views;

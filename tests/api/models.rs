@@ -11,7 +11,7 @@ fn builtin_models_have_fixed_ids_and_user_points_at_account() {
     assert_eq!(list.status, 200);
     let ids: Vec<&str> =
         list.body.as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["account", "user"]);
+    assert_eq!(ids, ["account", "stripe_charge", "user"]);
 
     let user = client.get("/models/user");
     assert_eq!(user.body["name"], "User");
@@ -91,7 +91,7 @@ fn model_refusals_name_the_field_and_change_nothing() {
     let rename = client.patch_json("/models/user", &json!({"name": "People"}));
     assert_eq!(rename.error_code(409), "builtin_model");
 
-    assert_eq!(client.get("/models").body.as_array().unwrap().len(), 3, "nothing was added");
+    assert_eq!(client.get("/models").body.as_array().unwrap().len(), 4, "nothing was added");
 }
 
 #[test]

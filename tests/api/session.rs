@@ -131,7 +131,7 @@ fn sessions_need_the_csrf_token_for_changes_and_end_at_sign_out() {
     assert_eq!(made.0, 201, "{}", made.1);
     assert_eq!(
         server.client().get("/models").body.as_array().unwrap().len(),
-        3,
+        4,
         "only one model was added"
     );
 

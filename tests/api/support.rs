@@ -172,6 +172,25 @@ impl Client {
         Reply::from(request.content_type("application/json").send(body.to_string()).unwrap())
     }
 
+    pub fn put_json(&self, path: &str, body: &Value) -> Reply {
+        let request = self.auth(self.agent.put(format!("{}{path}", self.base)));
+        Reply::from(request.content_type("application/json").send(body.to_string()).unwrap())
+    }
+
+    pub fn post_raw_with(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: &str,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut request = self.auth(self.agent.post(format!("{}{path}", self.base)));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        Reply::from(request.content_type(content_type).send(body).unwrap())
+    }
+
     pub fn post_raw(&self, path: &str, content_type: &str, body: &str) -> Reply {
         let request = self.auth(self.agent.post(format!("{}{path}", self.base)));
         Reply::from(request.content_type(content_type).send(body).unwrap())
