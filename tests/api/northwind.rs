@@ -69,7 +69,7 @@ fn the_example_script_syncs_91_accounts_and_830_orders() {
         let list = views.body.as_array().unwrap();
         list.iter().find(|v| v["name"] == name).unwrap()["id"].as_str().unwrap().to_string()
     };
-    assert_eq!(views.body.as_array().unwrap().len(), 2, "a second run made no new views");
+    assert_eq!(views.body.as_array().unwrap().len(), 4, "a second run made no new views");
     let by_amount = eventually("the orders to be indexed", || {
         let page = client.get(&format!("/views/{}/records?limit=3", view_id("Orders by amount")));
         (page.body["total"] == 830).then_some(page)
@@ -94,6 +94,24 @@ fn the_example_script_syncs_91_accounts_and_830_orders() {
         .count();
     assert_eq!(german.body["total"], expected);
     assert_eq!(german.body["records"].as_array().unwrap().len(), expected);
+
+    let failed = client.get(&format!(
+        "/models/{orders_model}/records?limit=1000&filter={}",
+        crate::support::enc("stripe_charge.status = \"failed\"")
+    ));
+    assert_eq!(failed.body["total"], 27, "{}", failed.text);
+    for row in failed.body["records"].as_array().unwrap() {
+        assert!(row["related"]["account"]["traits"]["company_name"].is_string(), "{row}");
+        assert_eq!(row["related"]["stripe_charge"]["traits"]["status"], "failed", "{row}");
+    }
+    let payments = client
+        .get(&format!("/views/{}/records?limit=1000", view_id("Failed or refunded payments")));
+    let rows = payments.body["records"].as_array().unwrap();
+    let refunded = rows.iter().filter(|r| {
+        r["related"]["stripe_charge"]["traits"]["amount_refunded"].as_i64().unwrap_or(0) > 0
+    });
+    assert_eq!(refunded.count(), 53, "every refunded charge shows its refund");
+    assert_eq!(payments.body["total"], 27 + 53);
 
     server.child.kill().unwrap();
     server.child.wait().unwrap();
