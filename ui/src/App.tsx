@@ -3,10 +3,12 @@ import { useEffect } from 'react';
 import { loginUrl } from './api';
 import { Loading } from './parts';
 import { match, navigate, Redirect, useLocation } from './router';
-import { useSession } from './session';
+import { useIsAdmin, useSession } from './session';
 import { Login, Setup } from './pages/Auth';
 import { ViewsPage } from './pages/Views';
-import { ViewPage } from './pages/ViewPage';
+import { ModelRecordsPage, ViewPage } from './pages/ViewPage';
+import { IntegrationsPage } from './pages/Integrations';
+import { Frame } from './Frame';
 import { RecordPage } from './pages/RecordPage';
 import { ModelsPage, ModelPage } from './pages/Models';
 import { DeveloperPage } from './pages/Developer';
@@ -15,6 +17,7 @@ import { TeamPage } from './pages/Team';
 export function App() {
   const { path } = useLocation();
   const { session } = useSession();
+  const admin = useIsAdmin();
   const open = path.startsWith('/app/login') || path.startsWith('/app/setup');
 
   useEffect(() => {
@@ -30,12 +33,29 @@ export function App() {
   if (path === '/app/views') return <ViewsPage />;
   if ((m = match('/app/views/:id', path))) return <ViewPage key={m.id} viewId={m.id} />;
   if ((m = match('/app/records/:model/:id', path))) return <RecordPage key={path} modelId={m.model} recordId={m.id} />;
+  if ((m = match('/app/models/:id', path))) return <ModelRecordsPage key={m.id} modelId={m.id} />;
+  if (path.startsWith('/app/settings') && !admin) return <AdminsOnly />;
   if (path === '/app/settings' || path === '/app/settings/') return <Redirect to="/app/settings/models" />;
   if (path === '/app/settings/models') return <ModelsPage />;
   if ((m = match('/app/settings/models/:id', path))) return <ModelPage key={m.id} modelId={m.id} />;
   if (path === '/app/settings/developer') return <DeveloperPage />;
   if (path === '/app/settings/team') return <TeamPage />;
+  if (path === '/app/settings/integrations') return <IntegrationsPage />;
   return <NotFound />;
+}
+
+function AdminsOnly() {
+  return (
+    <Frame title="Settings">
+      <div className="page">
+        <div className="state empty" role="alert">
+          <strong>Settings are for admins</strong>
+          <p>Ask an admin of this Corral to change data models, keys, the team or integrations.
+            Your views are <a href="/app/views">here</a>.</p>
+        </div>
+      </div>
+    </Frame>
+  );
 }
 
 function NotFound() {

@@ -2,7 +2,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { api, type View } from './api';
 import { Link, navigate, useLocation } from './router';
-import { useSession } from './session';
+import { useIsAdmin, useSession } from './session';
 
 // The sidebar keeps its list across pages; pages that change views call refreshViews().
 const viewListeners = new Set<(v: View[]) => void>();
@@ -26,15 +26,20 @@ function useViewList(): View[] | undefined {
   return views;
 }
 
-export function Frame({ title, search, actions, children }:
-  { title: ReactNode; search?: ReactNode; actions?: ReactNode; children: ReactNode }) {
+/** The sidebar's list of views, shared with pages that name a view. */
+export const useViews = () => useViewList();
+
+export function Frame({ title, docTitle, search, actions, children }:
+  { title: ReactNode; docTitle?: string; search?: ReactNode; actions?: ReactNode; children: ReactNode }) {
   const { path } = useLocation();
   const views = useViewList();
   const { session, setSession } = useSession();
+  const admin = useIsAdmin();
 
   useEffect(() => {
-    document.title = (typeof title === 'string' ? title + ' · ' : '') + 'Corral';
-  }, [title]);
+    const t = docTitle ?? (typeof title === 'string' ? title : '');
+    document.title = (t ? t + ' · ' : '') + 'Corral';
+  }, [title, docTitle]);
 
   async function signOut() {
     try {
@@ -63,12 +68,17 @@ export function Frame({ title, search, actions, children }:
           {views?.map((v) => item(`/app/views/${encodeURIComponent(v.id)}`, v.name))}
           {item('/app/views', 'All views', true)}
         </ul>
-        <h2 className="nav-title">Settings</h2>
-        <ul>
-          {item('/app/settings/models', 'Data models')}
-          {item('/app/settings/developer', 'Developer')}
-          {item('/app/settings/team', 'Team')}
-        </ul>
+        {admin && (
+          <>
+            <h2 className="nav-title">Settings</h2>
+            <ul>
+              {item('/app/settings/models', 'Data models')}
+              {item('/app/settings/integrations', 'Integrations')}
+              {item('/app/settings/developer', 'Developer')}
+              {item('/app/settings/team', 'Team')}
+            </ul>
+          </>
+        )}
         <div className="sidebar-foot">
           {session.state === 'signed-in' && <span className="faint" title={session.session.user.email}>{session.session.user.email}</span>}
           {session.state !== 'no-auth' && <button className="link" onClick={signOut}>Sign out</button>}

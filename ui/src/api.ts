@@ -5,12 +5,17 @@ export type TraitType =
 export const TRAIT_TYPES: TraitType[] =
   ['text', 'number', 'integer', 'boolean', 'datetime', 'email', 'url', 'currency'];
 
-export interface TraitSpec { type: TraitType; currency?: string | null }
+export interface TraitSpec {
+  type: TraitType;
+  currency?: string | null;
+  /** Money counted in the currency's minor unit (Stripe's cents). */
+  minor?: boolean;
+}
 export interface Relation { trait: string; model: string; name: string }
 export interface Model {
   id: string;
   name: string;
-  kind: 'builtin' | 'custom';
+  kind: 'builtin' | 'custom' | 'integration';
   relations: Relation[];
   traits: Record<string, TraitSpec>;
   created_at: string;
@@ -41,6 +46,12 @@ export interface Key {
   last_used_at?: string | null; key?: string | null;
 }
 export interface User { id: string; email: string; role: 'admin' | 'member'; created_at?: string }
+export interface StripeSync {
+  running: boolean; charges: number; pages: number; error?: string | null; finished_at?: string | null;
+}
+export interface StripeSettings {
+  webhook_url: string; webhook_secrets: string[]; secret_key: string | null; api_base: string; sync: StripeSync;
+}
 export interface Session { user: User; csrf_token: string }
 
 /** An error answer of the API, or a network failure dressed as one. */
@@ -146,7 +157,7 @@ export const api = {
 
   views: () => call<View[]>('/views'),
   view: (id: string) => call<View>(`/views/${enc(id)}`),
-  createView: (body: { name: string; model: string; columns?: string[] }) =>
+  createView: (body: { name: string; model: string; columns?: string[]; filter?: string; sort?: string; search?: string }) =>
     call<View>('/views', { method: 'POST', body }),
   updateView: (id: string, body: Partial<View>) =>
     call<View>(`/views/${enc(id)}`, { method: 'PATCH', body }),
@@ -155,6 +166,11 @@ export const api = {
   keys: () => call<Key[]>('/keys'),
   createKey: (name: string) => call<Key>('/keys', { method: 'POST', body: { name } }),
   revokeKey: (id: string) => call<void>(`/keys/${enc(id)}`, { method: 'DELETE' }),
+
+  stripe: () => call<StripeSettings>('/integrations/stripe'),
+  setStripe: (body: { webhook_secrets?: string[]; secret_key?: string; api_base?: string }) =>
+    call<StripeSettings>('/integrations/stripe', { method: 'PUT', body }),
+  syncStripe: () => call<unknown>('/integrations/stripe/sync', { method: 'POST' }),
 
   users: () => call<User[]>('/users'),
   createUser: (body: { email: string; password: string; role: string }) =>

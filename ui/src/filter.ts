@@ -93,3 +93,15 @@ export function parseConditions(expr: string): Conditions | null {
   }
   return { join: join ?? 'all', rows };
 }
+
+/** A condition as a person reads it: `Account › Country is Germany`. */
+export function conditionLabel(c: Condition, label: (path: string) => string): string {
+  return `${label(c.path)} ${OP_LABELS[c.op]} ${c.value}`;
+}
+
+/** A whole filter as a person reads it, or null when it only reads as an expression. */
+export function filterLabel(expr: string, label: (path: string) => string): string | null {
+  const p = parseConditions(expr);
+  if (!p) return null;
+  return p.rows.map((c) => conditionLabel(c, label)).join(p.join === 'all' ? ' and ' : ' or ');
+}

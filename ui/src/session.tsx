@@ -41,3 +41,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 }
 
 export const useSession = () => useContext(SessionContext);
+
+/** Whether the person may see settings: admins, or anyone when the server has no sign-in. */
+export function useIsAdmin(): boolean {
+  const { session } = useSession();
+  return session.state === 'no-auth' || (session.state === 'signed-in' && session.session.user.role === 'admin');
+}

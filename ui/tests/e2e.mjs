@@ -6,6 +6,7 @@
 // Prints `ok - step` / `not ok - step: reason` per step and `N passed, M failed` at the end.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { createHmac, randomBytes } from 'node:crypto';
 import { chromium } from 'playwright-core';
 
 const BASE = (process.env.CORRAL_URL || 'http://127.0.0.1:8750').replace(/\/$/, '');
@@ -91,7 +92,7 @@ async function main() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--no-first-run'],
   });
-  const context = await browser.newContext({ viewport: { width: 1360, height: 860 } });
+  const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, locale: 'en-US' });
   page = await context.newPage();
   page.setDefaultTimeout(10000);
   let modelId = '';
@@ -238,7 +239,7 @@ async function main() {
 
   await step('show a related column', async () => {
     await page.getByRole('button', { name: 'Columns' }).click();
-    await page.locator('.chooser label', { hasText: 'account.country' }).locator('input').check();
+    await page.locator('.chooser label', { hasText: 'Account › Country' }).locator('input').check();
     await page.getByRole('button', { name: 'Done' }).click();
     await until('account.country header', () => page.locator('.th-label[data-path="account.country"]').count());
     await until('Germany in the rows', () => page.locator('.grid-row[data-id] .grid-cell', { hasText: 'Germany' }).count());
@@ -267,7 +268,9 @@ async function main() {
   });
 
   await step('save the view', async () => {
-    await page.getByRole('button', { name: 'Save view' }).click();
+    const save = page.getByRole('button', { name: 'Save', exact: true });
+    check(await save.isEnabled(), 'Save is disabled although the view changed');
+    await save.click();
     await until('"Saved"', async () => (await page.locator('.status').textContent().catch(() => '')) === 'Saved');
     check(new URL(page.url()).search === '', `URL still holds state after saving: ${page.url()}`);
     const other = await context.newPage();
@@ -275,6 +278,12 @@ async function main() {
     await until('the saved count', async () => (await countText(other)) === plural(filtered.length));
     await until('the saved rows', async () => JSON.stringify((await rowIds(other)).slice(0, 20)) === JSON.stringify(sharedRows));
     await other.close();
+    await until('Save disabled once saved', async () => !(await save.isEnabled()));
+    // Searching and clearing the search again is no change.
+    await page.fill('input[aria-label="Search records"]', 'x');
+    await until('Save enabled by a search', () => save.isEnabled());
+    await page.fill('input[aria-label="Search records"]', '');
+    await until('Save disabled after clearing the search', async () => !(await save.isEnabled()));
   });
 
   let first = '';
@@ -285,7 +294,7 @@ async function main() {
     await until('the first row selected', () => page.locator(`.grid-row.selected[data-id="${first}"]`).count());
     await page.keyboard.press('Enter');
     const panel = page.locator('aside.panel');
-    await until('the record panel', async () => (await panel.locator('h2').textContent()) === first);
+    await until('the record panel', async () => (await panel.locator('h2 .record-id').textContent()) === first);
     const o = orders.find((x) => x.id === first);
     await until('the e-mail as a link', () => panel.locator(`a[href="mailto:${o.email}"]`).count());
     const acct = accounts.find((a) => a.id === o.customer_id);
@@ -296,16 +305,133 @@ async function main() {
     await until('the panel again', () => panel.count());
   });
 
+  await step('a single click opens a record', async () => {
+    const panel = page.locator('aside.panel');
+    await page.keyboard.press('Escape');
+    await until('the panel closed', async () => (await panel.count()) === 0);
+    const second = (await rowIds())[1];
+    await page.locator(`.grid-row[data-id="${second}"] .grid-cell`).nth(1).click();
+    await until('the clicked record in the panel', async () => (await panel.locator('h2 .record-id').textContent()) === second);
+    check(await page.locator(`.grid-row.selected[data-id="${second}"]`).count() === 1, 'the clicked row is not selected');
+    // Its full page leads back to the view as it was.
+    const here = page.url();
+    await panel.getByRole('link', { name: 'Open full page' }).click();
+    await until('the record page', () => new URL(page.url()).pathname.startsWith('/app/records/'));
+    const back = page.locator('[data-testid=back-link]');
+    await until('a way back to the view', async () => ((await back.textContent()) ?? '').includes(`Orders view ${RUN}`));
+    await back.click();
+    await until('the view again', () => page.url() === here);
+    await until('rows in the grid', async () => (await rowIds()).length > 0);
+    await page.locator(`.grid-row[data-id="${first}"] .grid-cell`).nth(1).click();
+    await until('the first record in the panel', async () => (await panel.locator('h2 .record-id').textContent()) === first);
+  });
+
   await step("open the record's account", async () => {
     const o = orders.find((x) => x.id === first);
     const acct = accounts.find((a) => a.id === o.customer_id);
-    await page.locator('aside.panel [data-testid=related-account] h3 a').click();
+    await page.locator('aside.panel [data-testid=related-account] h3 a', { hasText: acct.company_name }).click();
     await until('the account page', () => new URL(page.url()).pathname === `/app/records/account/${encodeURIComponent(acct.id)}`);
     await until('the company name', () => page.locator('dd', { hasText: acct.company_name }).count());
     const mine = orders.filter((x) => x.customer_id === acct.id).length;
     const section = page.locator(`[data-testid="pointing-${modelId}"]`);
     await until(`its ${mine} orders`, async () => ((await section.locator('h3').textContent()) ?? '').includes(`(${mine})`));
-    await until('the order row', () => section.locator('td a', { hasText: first }).count());
+    await until('order rows', () => section.locator('td a').count());
+    await section.getByRole('link', { name: 'Open all in a list' }).click();
+    await until('the orders list', () => new URL(page.url()).pathname === `/app/models/${encodeURIComponent(modelId)}`);
+    await until(`${mine} records`, async () => (await countText()) === plural(mine));
+  });
+
+  await step('save as a new view', async () => {
+    await page.goto(viewUrl.split('?')[0] + '?sort=-order_date');
+    await until('rows in the grid', async () => (await rowIds()).length > 0);
+    await page.getByRole('button', { name: 'Save as new view…' }).click();
+    const dialog = page.locator('form[aria-label="Save as new view"]');
+    await dialog.locator('input[name=new_view_name]').fill(`Latest orders ${RUN}`);
+    await dialog.getByRole('button', { name: 'Save view' }).click();
+    await until('the new view', () => /^\/app\/views\/[^/]+$/.test(new URL(page.url()).pathname) && page.url().split('?')[0] !== viewUrl.split('?')[0]);
+    await until('its name as the title', async () => (await page.locator('.topbar h1').textContent()) === `Latest orders ${RUN}`);
+    await until('two views in the sidebar', async () =>
+      (await page.locator('.sidebar a', { hasText: `Orders view ${RUN}` }).count()) === 1
+      && (await page.locator('.sidebar a', { hasText: `Latest orders ${RUN}` }).count()) === 1);
+    check(new URL(page.url()).search === '', 'the new view should hold the state itself');
+    await until('its own sort', async () => (await page.locator('.th-label[data-path=order_date] .sort-mark').textContent()) === '↓');
+  });
+
+  const whsec = 'whsec_' + randomBytes(18).toString('hex');
+  await step('set a Stripe webhook secret in Settings › Integrations', async () => {
+    await page.goto(`${BASE}/app/settings/integrations`);
+    await until('the webhook URL', async () => ((await page.locator('[data-testid=webhook-url]').textContent()) ?? '')
+      .endsWith('/integrations/stripe/webhook'));
+    const form = page.locator('form[aria-label="Webhook signing secret"]');
+    await form.locator('input[name=webhook_secret]').fill(whsec);
+    await form.getByRole('button', { name: 'Save', exact: true }).click();
+    await until('the secret by its end', async () =>
+      ((await page.locator('[data-testid=webhook_secret-current]').textContent()) ?? '').includes('…' + whsec.slice(-4)));
+  });
+
+  const charge = `ch_e2e_${RUN}`;
+  const stripeOrder = `ord-stripe-${RUN}`;
+  await step('relate orders to Stripe charges and receive a signed charge.failed', async () => {
+    const headers = { Authorization: `Token ${key}`, 'Content-Type': 'application/json', Accept: 'application/json' };
+    let r = await fetch(`${BASE}/models/${encodeURIComponent(modelId)}`, {
+      method: 'PATCH', headers, body: JSON.stringify({ relations: [
+        { trait: 'customer_id', model: 'account', name: 'account' },
+        { trait: 'stripe_charge_id', model: 'stripe_charge', name: 'stripe_charge' },
+      ] }),
+    });
+    check(r.ok, `PATCH model: ${r.status} ${await r.text()}`);
+    r = await fetch(`${BASE}/models/${encodeURIComponent(modelId)}/records`, {
+      method: 'POST', headers, body: JSON.stringify({
+        id: stripeOrder, customer_id: accounts[0].id, amount: 123.45, email: `stripe${RUN}@example.com`,
+        order_date: new Date().toISOString(), stripe_charge_id: charge,
+      }),
+    });
+    check(r.ok, `sync order: ${r.status} ${await r.text()}`);
+    const t = Math.floor(Date.now() / 1000);
+    const body = JSON.stringify({
+      id: `evt_e2e_${RUN}`, object: 'event', type: 'charge.failed', created: t,
+      data: { object: {
+        id: charge, object: 'charge', amount: 12345, currency: 'usd', status: 'failed', paid: false,
+        failure_code: 'card_declined', failure_message: 'Your card was declined.', refunded: false, disputed: false, created: t,
+      } },
+    });
+    const sig = createHmac('sha256', whsec).update(`${t}.${body}`).digest('hex');
+    r = await fetch(`${BASE}/integrations/stripe/webhook`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json', 'Stripe-Signature': `t=${t},v1=${sig}` }, body,
+    });
+    check(r.ok, `webhook: ${r.status} ${await r.text()}`);
+  });
+
+  await step("the order's page shows the failed Stripe charge", async () => {
+    await page.goto(`${BASE}/app/records/${encodeURIComponent(modelId)}/${encodeURIComponent(stripeOrder)}`);
+    const card = page.locator('[data-testid=stripe-charge]');
+    await until('the charge card', () => card.count());
+    await until('"failed"', async () => (await card.locator('[data-testid=charge-status]').textContent()) === 'failed');
+    await until('"$123.45"', async () => ((await card.textContent()) ?? '').includes('$123.45'));
+    await until('the failure message', async () => ((await card.textContent()) ?? '').includes('Your card was declined.'));
+  });
+
+  await step('a Stripe charge column and filter in a view', async () => {
+    await page.goto(viewUrl.split('?')[0] + '?filter=');
+    await until('rows in the grid', async () => (await rowIds()).length > 0);
+    await page.getByRole('button', { name: 'Columns' }).click();
+    await page.locator('.chooser label', { hasText: 'Stripe charge › Status' }).locator('input').check();
+    await page.getByRole('button', { name: 'Done' }).click();
+    await until('the Stripe charge › Status header', async () =>
+      (await page.locator('.th-label[data-path="stripe_charge.status"]').textContent()) === 'Stripe charge › Status');
+    await page.getByRole('button', { name: '+ Filter' }).click();
+    const b = page.locator('form[aria-label="Filter builder"]');
+    const row = b.locator('[data-testid=filter-row]').last();
+    await row.locator('input[aria-label=Trait]').fill('stripe charge › st');
+    await row.locator('[role=option][data-path="stripe_charge.status"]').click();
+    await row.locator('select[aria-label=Operator]').selectOption('=');
+    await row.locator('input[aria-label=Value]').fill('failed');
+    await b.getByRole('button', { name: 'Apply' }).click();
+    await until('the filter in the URL', () => new URL(page.url()).searchParams.get('filter') === 'stripe_charge.status = "failed"');
+    await until('1 record', async () => (await countText()) === plural(1));
+    await until('the order', async () => JSON.stringify(await rowIds()) === JSON.stringify([stripeOrder]));
+    await until('"failed" in its row', () => page.locator(`.grid-row[data-id="${stripeOrder}"] .grid-cell`, { hasText: 'failed' }).count());
+    check(await page.locator('.chip', { hasText: 'Stripe charge › Status is failed' }).count() === 1, 'no friendly filter chip');
   });
 
   await step('add and remove a teammate', async () => {

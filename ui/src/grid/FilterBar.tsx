@@ -1,5 +1,7 @@
 // Filters above the grid: chips for each condition, a builder of rows, and the typed form.
 import { useEffect, useState, type FormEvent } from 'react';
+import { pathLabel } from '../format';
+import { PathPicker } from './PathPicker';
 import { OP_LABELS, OPS, conditionText, parseConditions, toExpression, type Condition, type Conditions, type Op } from '../filter';
 
 export interface FilterBarProps {
@@ -61,7 +63,7 @@ export function FilterBar({ filter, paths, error, onChange, seed }: FilterBarPro
         {parsed?.rows.map((c, i) => (
           <span className="chip" key={i}>
             {i > 0 && <span className="faint">{parsed.join === 'all' ? 'and ' : 'or '}</span>}
-            <span>{c.path} {OP_LABELS[c.op]} {c.value}</span>
+            <span title={conditionText(c)}>{pathLabel(c.path)} {OP_LABELS[c.op]} {c.value}</span>
             <button aria-label={`Remove filter ${conditionText(c)}`} onClick={() => removeChip(i)}>×</button>
           </span>
         ))}
@@ -104,7 +106,7 @@ export function FilterBar({ filter, paths, error, onChange, seed }: FilterBarPro
             <div className="builder-rows">
               {draft.rows.map((r, i) => (
                 <div className="form-row" key={i} data-testid="filter-row">
-                  <input aria-label="Trait" list="filter-paths" value={r.path} onChange={(e) => setRow(i, { path: e.target.value })} />
+                  <PathPicker value={r.path} paths={paths} onChange={(path) => setRow(i, { path })} />
                   <select aria-label="Operator" value={r.op} onChange={(e) => setRow(i, { op: e.target.value as Op })}>
                     {OPS.map((o) => <option key={o} value={o}>{OP_LABELS[o]}</option>)}
                   </select>
@@ -113,7 +115,6 @@ export function FilterBar({ filter, paths, error, onChange, seed }: FilterBarPro
                     onClick={() => setDraft({ ...draft, rows: draft.rows.filter((_, j) => j !== i) })}>×</button>
                 </div>
               ))}
-              <datalist id="filter-paths">{paths.map((p) => <option key={p} value={p} />)}</datalist>
               <button type="button" onClick={() => setDraft({ ...draft, rows: [...draft.rows, { path: paths[0] ?? '', op: '=', value: '' }] })}>+ Condition</button>
             </div>
           )}

@@ -6,7 +6,7 @@ import {
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Model, Row, TraitSpec } from '../api';
-import { isNumeric, kindOf, specAt, Value, valueAt } from '../format';
+import { isNumeric, kindOf, minorCurrencyPath, pathLabel, specAt, Value, valueAt } from '../format';
 import type { SortKey } from './rows';
 
 const features = tableFeatures({ columnSizingFeature, columnResizingFeature });
@@ -46,13 +46,14 @@ export function Grid(p: GridProps) {
   const first = p.rows[0];
 
   const columnDefs = useMemo(() => ['id', ...p.columns.filter((c) => c !== 'id')].map((path) => {
-    const spec = specAt(path, p.model, p.models);
+    const currencyAt = minorCurrencyPath(path, p.model);
+    const spec: TraitSpec | undefined = currencyAt ? { type: 'currency', minor: true } : specAt(path, p.model, p.models);
     return helper.accessor((row: Row) => valueAt(row, path), {
       id: path,
       header: path,
       size: widthFor(spec, path, first ? valueAt(first, path) : undefined),
       minSize: 60,
-      meta: { spec },
+      meta: { spec, currencyAt },
     });
   }), [p.columns, p.model, p.models, first]);
 
@@ -129,12 +130,12 @@ export function Grid(p: GridProps) {
                 aria-sort={key ? (key.desc ? 'descending' : 'ascending') : 'none'}
                 draggable={i > 0} onDragStart={() => setDragging(path)} onDragEnd={() => setDragging(undefined)}
                 onDragOver={(e) => i > 0 && e.preventDefault()} onDrop={(e) => drop(e, path)}>
-                <button className="th-label" data-path={path} title={`Sort by ${path} (shift-click adds a sort key)`}
+                <button className="th-label" data-path={path} title={`${path}: sort by ${pathLabel(path)} (shift-click adds a sort key)`}
                   onClick={(e: MouseEvent) => p.onHeaderClick(path, e.shiftKey)}>
-                  <span className="ellipsis">{path}</span>
+                  <span className="ellipsis">{pathLabel(path)}</span>
                   {key && <span className="sort-mark" aria-hidden>{key.desc ? '↓' : '↑'}{p.sort.length > 1 ? at + 1 : ''}</span>}
                 </button>
-                <button className="th-menu" aria-label={`Column menu for ${path}`}
+                <button className="th-menu" aria-label={`Column menu for ${pathLabel(path)}`}
                   onClick={(e) => p.onHeaderMenu(path, (e.currentTarget as HTMLElement).getBoundingClientRect())}>▾</button>
                 <div className={'resizer' + (h.column.getIsResizing() ? ' on' : '')} aria-hidden
                   onMouseDown={h.getResizeHandler()} onTouchStart={h.getResizeHandler()} onClick={(e) => e.stopPropagation()} />
@@ -156,9 +157,16 @@ export function Grid(p: GridProps) {
           return (
             <div key={row.id} id={`row-${item.index}`} className={'grid-row' + (sel ? ' selected' : '')} role="row"
               aria-selected={sel} aria-rowindex={item.index + 2} style={style} data-id={row.id}
-              onClick={() => p.onSelect(item.index)} onDoubleClick={() => p.onOpen(item.index)}>
+              onClick={(e) => {
+                // A click on a link inside the row follows the link; elsewhere it opens the record.
+                if ((e.target as HTMLElement).closest('a')) return;
+                p.onSelect(item.index);
+                p.onOpen(item.index);
+              }}>
               {row.getAllCells().map((cell, i) => {
-                const spec = (cell.column.columnDef.meta as { spec?: TraitSpec } | undefined)?.spec;
+                const meta = cell.column.columnDef.meta as { spec?: TraitSpec; currencyAt?: string | null } | undefined;
+                const cur = meta?.currencyAt ? valueAt(row.original, meta.currencyAt) : undefined;
+                const spec = meta?.currencyAt ? { type: 'currency' as const, minor: true, currency: typeof cur === 'string' && cur ? cur : 'usd' } : meta?.spec;
                 const v = cell.getValue();
                 const numeric = isNumeric(kindOf(v, spec));
                 return (

@@ -1,13 +1,15 @@
 // One view: the grid with its search, filters, sort and columns, all held in the URL.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, type Model, type Row, type View } from '../api';
 import { useLoad, useModels } from '../data';
 import { Frame, refreshViews } from '../Frame';
 import { Grid } from '../grid/Grid';
 import { FilterBar } from '../grid/FilterBar';
 import { clickSort, parseSort, sortText, useRows, type SortKey } from '../grid/rows';
-import { Empty, ErrorBox, Loading, copyText } from '../parts';
-import { RecordDetail, recordHref } from '../RecordDetail';
+import { Empty, ErrorBox, Field, FormError, Loading, copyText } from '../parts';
+import { pathLabel } from '../format';
+import { RecordDetail, RecordTitle, recordHref } from '../RecordDetail';
+import { useIsAdmin } from '../session';
 import { Link, navigate, useLocation } from '../router';
 
 export function ViewPage({ viewId }: { viewId: string }) {
@@ -22,6 +24,21 @@ export function ViewPage({ viewId }: { viewId: string }) {
     return <Frame title={view.data.name}><ErrorBox error={`This view's model “${view.data.model}” no longer exists.`} /></Frame>;
   }
   return <ViewGrid view={view.data} model={model} models={models.data} onSaved={view.set} />;
+}
+
+/** All records of one model, in the same grid as a view, with nothing saved behind it. */
+export function ModelRecordsPage({ modelId }: { modelId: string }) {
+  const models = useModels();
+  if (models.error) return <Frame title="Records"><ErrorBox error={models.error} retry={models.reload} /></Frame>;
+  if (!models.data) return <Frame title="Records"><Loading what="Opening the records" /></Frame>;
+  const model = models.data.find((m) => m.id === modelId);
+  if (!model) return <Frame title="Records"><ErrorBox error={`There is no model “${modelId}”.`} /></Frame>;
+  const now = model.updated_at;
+  const view: View = {
+    id: '', name: model.name, model: model.id, columns: [], filter: null, sort: null, search: null,
+    page_size: 200, created_at: now, updated_at: now,
+  };
+  return <ViewGrid view={view} model={model} models={models.data} onSaved={() => {}} />;
 }
 
 /** The grid's state: each URL parameter, when present, replaces the view's saved value. */
@@ -42,10 +59,11 @@ function useGridState(view: View) {
     const s = next.toString();
     navigate(path + (s ? '?' + s : ''), { replace });
   }, [path]);
-  return { q, filter, sort, cols, set, params };
+  return { q, filter, sort, cols, set, params, href: path + (params.size ? '?' + params.toString() : '') };
 }
 
-/** Every path a column can show: traits seen on the first page, declared ones, related ones. */
+/** Every path a column can show: traits seen on the first page, declared ones, and those of
+ * every relation's model. */
 function knownPaths(model: Model, models: Model[], rows: Row[]): string[] {
   const own = new Set(Object.keys(model.traits));
   const related = new Set<string>();
@@ -62,6 +80,8 @@ function knownPaths(model: Model, models: Model[], rows: Row[]): string[] {
   return [...own].sort().concat([...related].sort(), ['created_at', 'updated_at']);
 }
 
+const CHARGE_COLUMNS = ['status', 'amount', 'created', 'customer', 'description', 'amount_refunded', 'disputed', 'failure_message'];
+
 function ViewGrid({ view, model, models, onSaved }: { view: View; model: Model; models: Model[]; onSaved: (v: View) => void }) {
   const g = useGridState(view);
   const data = useRows(model.id, g.q, g.filter, g.sort);
@@ -73,11 +93,15 @@ function ViewGrid({ view, model, models, onSaved }: { view: View; model: Model; 
   const [seed, setSeed] = useState<{ path: string; n: number }>();
   const [status, setStatus] = useState('');
   const [search, setSearch] = useState(g.q);
+  const [saveAs, setSaveAs] = useState(false);
+  const isView = view.id !== '';
+  const admin = useIsAdmin();
   const searchRef = useRef<HTMLInputElement>(null);
 
   const paths = useMemo(() => knownPaths(model, models, data.rows), [model, models, data.rows]);
   // A view saved without columns shows the first traits its records have.
-  const columns = g.cols.length ? g.cols : paths.filter((p) => !p.includes('.') && !p.endsWith('_at')).slice(0, 8);
+  const columns = g.cols.length ? g.cols : model.id === 'stripe_charge' ? CHARGE_COLUMNS
+    : paths.filter((p) => !p.includes('.') && !p.endsWith('_at')).slice(0, 8);
   const sortKeys = parseSort(g.sort);
   const filterError = data.error instanceof ApiError && data.error.status === 400 ? data.error.message : undefined;
 
@@ -98,6 +122,7 @@ function ViewGrid({ view, model, models, onSaved }: { view: View; model: Model; 
       const typing = t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable;
       if (e.key === 'Escape') {
         if (help) setHelp(false);
+        else if (saveAs) setSaveAs(false);
         else if (menu) setMenu(undefined);
         else if (chooser) setChooser(false);
         else if (open) {
@@ -116,7 +141,7 @@ function ViewGrid({ view, model, models, onSaved }: { view: View; model: Model; 
     }
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [help, menu, chooser, open]);
+  }, [help, menu, chooser, open, saveAs]);
 
   const setSort = (keys: SortKey[]) => g.set({ sort: sortText(keys) });
   const setCols = (c: string[]) => g.set({ cols: c.join(',') });
@@ -157,7 +182,9 @@ function ViewGrid({ view, model, models, onSaved }: { view: View; model: Model; 
   }, [data.rows]);
 
   const total = data.total;
-  const dirty = g.params.has('q') || g.params.has('filter') || g.params.has('sort') || g.params.has('cols');
+  // Changed only when what is shown differs from what is saved, not when the URL merely spells it out.
+  const dirty = isView && (g.q.trim() !== (view.search ?? '').trim() || g.filter.trim() !== (view.filter ?? '').trim()
+    || g.sort !== (view.sort ?? '') || g.cols.join(',') !== view.columns.join(','));
 
   return (
     <Frame title={view.name}
@@ -166,7 +193,9 @@ function ViewGrid({ view, model, models, onSaved }: { view: View; model: Model; 
       actions={<>
         {status && <span className="status" role="status">{status}</span>}
         <button onClick={copyLink}>Copy link</button>
-        <button className={dirty ? 'primary' : ''} onClick={save}>Save view</button>
+        {isView && <button className={dirty ? 'primary' : ''} disabled={!dirty} onClick={save}
+          title={dirty ? 'Save these columns, filter, sort and search to this view' : 'Nothing changed since the view was saved'}>Save</button>}
+        <button onClick={() => setSaveAs(true)}>Save as new view…</button>
         <button className="icon" aria-label="Keyboard shortcuts" onClick={() => setHelp(true)}>?</button>
       </>}>
       <div className="view">
@@ -188,7 +217,8 @@ function ViewGrid({ view, model, models, onSaved }: { view: View; model: Model; 
         {total === 0 && !data.error && (
           <Empty title="No records match">
             {g.q || g.filter ? <p>Try another search or remove a filter.</p>
-              : <p>This model has no records yet. <Link href={`/app/settings/models/${encodeURIComponent(model.id)}`}>See how to sync one</Link>.</p>}
+              : admin ? <p>This model has no records yet. <Link href={`/app/settings/models/${encodeURIComponent(model.id)}`}>See how to sync one</Link>.</p>
+                : <p>This model has no records yet.</p>}
           </Empty>
         )}
         {total === undefined && !data.error && <Loading what="Loading records" />}
@@ -214,8 +244,8 @@ function ViewGrid({ view, model, models, onSaved }: { view: View; model: Model; 
           {open && (
             <aside className="panel" aria-label="Record">
               <div className="panel-head">
-                <h2 className="mono">{open.id}</h2>
-                <Link href={recordHref(model.id, open.id)}>Open full page</Link>
+                <h2><RecordTitle record={open} id={open.id} /></h2>
+                <Link href={recordHref(model.id, open.id, g.href)}>Open full page</Link>
                 <button className="icon" aria-label="Close (Esc)" onClick={() => setOpen(undefined)}>×</button>
               </div>
               <RecordDetail modelId={model.id} record={open} models={models} />
@@ -223,6 +253,10 @@ function ViewGrid({ view, model, models, onSaved }: { view: View; model: Model; 
           )}
         </div>
         {help && <Shortcuts onClose={() => setHelp(false)} />}
+        {saveAs && (
+          <SaveAsDialog defaultName={isView ? `${view.name} (copy)` : `${model.name} list`} onClose={() => setSaveAs(false)}
+            create={(name) => api.createView({ name, model: model.id, columns, filter: g.filter, sort: g.sort, search: g.q })} />
+        )}
       </div>
     </Frame>
   );
@@ -241,7 +275,7 @@ function ColumnChooser({ paths, columns, onChange, onClose }:
             <label className="check-field">
               <input type="checkbox" checked={columns.includes(p)}
                 onChange={(e) => onChange(e.target.checked ? [...columns, p] : columns.filter((c) => c !== p))} />
-              <span className="mono">{p}</span>
+              <span title={p}>{pathLabel(p)}</span>
             </label>
           </li>
         ))}
@@ -284,7 +318,7 @@ const SHORTCUTS: [string, string][] = [
   ['/', 'Search'],
   ['↑ ↓', 'Move the selection'],
   ['Page Up / Down, Home, End', 'Move by a page, to the ends'],
-  ['Enter', 'Open the selected record'],
+  ['Click or Enter', 'Open a record'],
   ['Esc', 'Close the record, menu or this list'],
   ['Click a header', 'Sort by it; again to reverse'],
   ['Shift-click a header', 'Add a second sort key'],
@@ -301,6 +335,47 @@ function Shortcuts({ onClose }: { onClose: () => void }) {
         </dl>
         <button autoFocus onClick={onClose}>Close</button>
       </div>
+    </div>
+  );
+}
+
+function SaveAsDialog({ defaultName, create, onClose }:
+  { defaultName: string; create: (name: string) => Promise<View>; onClose: () => void }) {
+  const [name, setName] = useState(defaultName);
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const v = await create(name.trim());
+      refreshViews();
+      onClose();
+      navigate(`/app/views/${encodeURIComponent(v.id)}`);
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="modal-back" onClick={onClose}>
+      <form className="modal" role="dialog" aria-modal="true" aria-label="Save as new view" onSubmit={submit}
+        onClick={(e) => e.stopPropagation()}>
+        <h2>Save as new view</h2>
+        <p className="faint">A new view with these columns, filter, sort and search.</p>
+        <Field label="Name" field="name" error={error}>
+          <input name="new_view_name" required autoFocus value={name} onChange={(e) => setName(e.target.value)}
+            onFocus={(e) => e.currentTarget.select()} />
+        </Field>
+        <FormError error={error} fields={['name']} />
+        <div className="form-actions">
+          <button className="primary" type="submit" disabled={busy || !name.trim()}>Save view</button>
+          <button type="button" onClick={onClose}>Cancel</button>
+        </div>
+      </form>
     </div>
   );
 }

@@ -5,6 +5,9 @@ import { useLoad, useModels } from '../data';
 import { Frame, refreshViews } from '../Frame';
 import { Empty, ErrorBox, Field, FormError, Loading } from '../parts';
 import { Link, navigate } from '../router';
+import { filterLabel } from '../filter';
+import { pathLabel } from '../format';
+import { parseSort } from '../grid/rows';
 
 export function ViewsPage() {
   const views = useLoad(() => api.views(), []);
@@ -56,6 +59,9 @@ export function ViewsPage() {
           {views.loading && !views.data && <Loading />}
           {views.error && <ErrorBox error={views.error} retry={views.reload} />}
           {views.data?.length === 0 && <Empty title="No views yet"><p>A view is a saved table over one model. Add one above.</p></Empty>}
+          {shown && shown.length === 0 && views.data && views.data.length > 0 && (
+            <Empty title={`No view matches “${q}”`}><p>Try another name, or clear the search.</p></Empty>
+          )}
           {shown && shown.length > 0 && (
             <table className="plain">
               <thead><tr><th>Name</th><th>Model</th><th>Filter</th><th>Sort</th></tr></thead>
@@ -64,8 +70,10 @@ export function ViewsPage() {
                   <tr key={v.id}>
                     <td><Link href={`/app/views/${encodeURIComponent(v.id)}`}>{v.name}</Link></td>
                     <td>{modelName(v.model)}</td>
-                    <td><code>{v.filter || '–'}</code></td>
-                    <td><code>{v.sort || '–'}</code></td>
+                    <td title={v.filter || undefined}>{v.filter ? (filterLabel(v.filter, pathLabel) ?? <code>{v.filter}</code>) : <span className="none">–</span>}</td>
+                    <td title={v.sort || undefined}>{v.sort
+                      ? parseSort(v.sort).map((k) => `${pathLabel(k.path)} ${k.desc ? '↓' : '↑'}`).join(', ')
+                      : <span className="none">–</span>}</td>
                   </tr>
                 ))}
               </tbody>
