@@ -99,6 +99,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(crate::ui::routes);
 }
 
+/// Runs domain work that blocks (argon2, large batches, the index) off the async workers,
+/// mapping both its error and a failure of the blocking pool.
+pub async fn blocking<T, E>(
+    work: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    E: Into<ApiError> + Send + 'static,
+{
+    web::block(work).await.map_err(|e| ApiError::internal(&e))?.map_err(Into::into)
+}
+
 /// A resource whose unsupported methods answer a JSON 405.
 fn resource(path: &str) -> actix_web::Resource {
     web::resource(path).default_service(web::to(method_not_allowed))

@@ -133,9 +133,7 @@ pub async fn delete(
 ) -> Result<HttpResponse, ApiError> {
     let worker = corral.clone();
     let id = model_id.into_inner();
-    let model = web::block(move || models::delete(&worker.store, &id))
-        .await
-        .map_err(|e| ApiError::internal(&e))??;
+    let model = super::blocking(move || models::delete(&worker.store, &id)).await?;
     corral.store.commit().await?;
     Ok(HttpResponse::Ok().json(model))
 }

@@ -172,9 +172,7 @@ pub async fn batch(
     let items = split_batch(&body)?;
 
     let worker = corral.clone();
-    let outcome = web::block(move || sync_batch(&worker, &model, items))
-        .await
-        .map_err(|e| ApiError::internal(&e))??;
+    let outcome = super::blocking(move || sync_batch(&worker, &model, items)).await?;
     corral.store.commit().await?;
 
     Ok(HttpResponse::Ok().json(outcome))

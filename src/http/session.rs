@@ -96,11 +96,10 @@ pub async fn setup(
 ) -> Result<HttpResponse, ApiError> {
     let input = input.into_inner();
     let worker = corral.clone();
-    let user = web::block(move || {
+    let user = super::blocking(move || {
         users::redeem_setup(&worker.store, &input.token, &input.email, &input.password)
     })
-    .await
-    .map_err(|e| ApiError::internal(&e))??;
+    .await?;
     let (token, session) = users::start_session(&corral.store, &user)?;
     corral.store.commit().await?;
     Ok(signed_in(&req, actix_web::http::StatusCode::CREATED, &user, token, &session))
@@ -121,9 +120,8 @@ pub async fn login(
 ) -> Result<HttpResponse, ApiError> {
     let input = input.into_inner();
     let worker = corral.clone();
-    let user = web::block(move || users::verify(&worker.store, &input.email, &input.password))
-        .await
-        .map_err(|e| ApiError::internal(&e))??;
+    let user = super::blocking(move || users::verify(&worker.store, &input.email, &input.password))
+        .await?;
     let (token, session) = users::start_session(&corral.store, &user)?;
     corral.store.commit().await?;
     Ok(signed_in(&req, actix_web::http::StatusCode::OK, &user, token, &session))

@@ -162,9 +162,7 @@ pub async fn webhook(
         ApiError::bad_request("invalid_body", format!("the body is not a Stripe event: {e}"))
     })?;
     let worker = corral.clone();
-    let outcome = web::block(move || stripe::apply_event(&worker.store, &event))
-        .await
-        .map_err(|e| ApiError::internal(&e))??;
+    let outcome = super::blocking(move || stripe::apply_event(&worker.store, &event)).await?;
     corral.store.commit().await?;
 
     Ok(HttpResponse::Ok().json(WebhookBody { received: true, outcome }))

@@ -66,9 +66,8 @@ pub async fn create(
     let worker = corral.clone();
     let role = input.role.unwrap_or(Role::Member);
     let user =
-        web::block(move || users::create(&worker.store, &input.email, &input.password, role))
-            .await
-            .map_err(|e| ApiError::internal(&e))??;
+        super::blocking(move || users::create(&worker.store, &input.email, &input.password, role))
+            .await?;
     corral.store.commit().await?;
 
     Ok(HttpResponse::Created().json(UserBody::from(&user)))

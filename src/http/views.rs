@@ -79,12 +79,11 @@ pub async fn answer_rows(
     query: RowsQuery,
     base_filter: Option<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = web::block(move || {
+    let page = super::blocking(move || {
         let base = rows::parse_filter(base_filter.as_deref(), "filter")?;
         rows::find(&corral, &model, &query, base)
     })
-    .await
-    .map_err(|e| ApiError::internal(&e))??;
+    .await?;
     let records = page.rows.iter().map(RowBody::from).collect();
     Ok(HttpResponse::Ok().json(RowsBody {
         records,
