@@ -59,3 +59,48 @@ fn keys_create_prints_the_key_alone_and_it_works() {
     server.child.kill().unwrap();
     server.child.wait().unwrap();
 }
+
+#[test]
+fn stripe_import_loads_a_list_export_and_reindex_rebuilds() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("charges.json");
+    let page = |ids: &[&str], more: bool| {
+        let data: Vec<_> = ids
+            .iter()
+            .map(|id| {
+                serde_json::json!({"id": id, "object": "charge", "amount": 500,
+                                          "currency": "usd", "status": "succeeded"})
+            })
+            .collect();
+        serde_json::json!({"object": "list", "data": data, "has_more": more})
+    };
+    let pages = serde_json::json!([page(&["ch_a", "ch_b"], true), page(&["ch_c"], false)]);
+    std::fs::write(&export, pages.to_string()).unwrap();
+    let data = dir.path().join("data");
+
+    let import = Command::new(binary())
+        .args(["stripe", "import"])
+        .arg(&export)
+        .arg("--data-dir")
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(import.status.success(), "{}", String::from_utf8_lossy(&import.stderr));
+    assert!(String::from_utf8_lossy(&import.stderr).contains("imported 3 charges"));
+    let reindex =
+        Command::new(binary()).args(["reindex", "--data-dir"]).arg(&data).output().unwrap();
+    assert!(reindex.status.success(), "{}", String::from_utf8_lossy(&reindex.stderr));
+
+    let mut server = spawn_server(&data);
+    let client = Client::new(&server.base, server.first_key.as_deref());
+    let found = client.get("/models/stripe_charge/records?sort=id");
+    let ids: Vec<&str> = found.body["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["ch_a", "ch_b", "ch_c"]);
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+}
