@@ -3,6 +3,10 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, type Row } from '../api';
 
 export const PAGE = 200;
+// The first page is small so the first rows show sooner; a reader who scrolled far ahead is
+// caught up with the largest pages the server gives, so fewer round trips stand between.
+const FIRST_PAGE = 100;
+const CATCH_UP_PAGE = 1000;
 // How far past the last loaded row the reader may look before the next page is asked for.
 const AHEAD = 100;
 
@@ -34,7 +38,9 @@ export function useRows(model: string | undefined, q: string, filter: string, so
     s.busy = true;
     setLoading(true);
     const gen = s.gen;
-    api.records(model, { q, filter, sort, limit: PAGE, cursor: s.cursor }).then((page) => {
+    const behind = s.wanted + AHEAD - s.count;
+    const limit = s.count === 0 ? FIRST_PAGE : behind > 2 * PAGE ? CATCH_UP_PAGE : PAGE;
+    api.records(model, { q, filter, sort, limit, cursor: s.cursor }).then((page) => {
       if (gen !== st.current.gen) return;
       s.busy = false;
       s.cursor = page.next_cursor ?? null;
