@@ -115,9 +115,9 @@ pub fn serve(args: &ServeArgs) -> Result<(), CommandError> {
 fn open_store(data: &DataArgs) -> Result<Store, CommandError> {
     Store::open(&data.store_options()).map_err(|e| match e {
         StoreError::Lock(LockError::Held { dir, pid }) => CommandError(format!(
-            "a running corral server (pid {pid}) holds {}. While it runs, manage keys through \
-             its API instead (for keys: curl http://127.0.0.1:8750/keys -H \"Authorization: \
-             Token $CORRAL_KEY\" -d name=NAME), or stop it first",
+            "a running corral server (pid {pid}) holds {}; stop it first. While it runs, keys \
+             are managed through its API (POST /keys) and Stripe charges arrive by webhook or \
+             with POST /integrations/stripe/sync",
             dir.display()
         )),
         other => other.into(),
@@ -236,13 +236,20 @@ fn import_charges(data: &DataArgs, file: &std::path::Path) -> Result<(), Command
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
         .progress_chars("=> "),
     );
+    let mut skipped = 0;
     for charge in &charges {
-        crate::stripe::apply_charge(&store, charge)?;
+        if !crate::stripe::apply_snapshot(&store, charge)? {
+            skipped += 1;
+        }
         bar.inc(1);
     }
     store.commit_blocking()?;
     bar.finish();
     store.close()?;
-    eprintln!("imported {} charges; views show them once the server has started", charges.len());
+    eprintln!(
+        "imported {} charges ({skipped} kept as webhooks last left them); views show them once \
+         the server has started",
+        charges.len() - skipped
+    );
     Ok(())
 }

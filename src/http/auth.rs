@@ -32,10 +32,28 @@ impl Authenticated {
             Authenticated::Person(user, _) if user.role != Role::Admin => Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "admin_only",
-                "only an admin can do this; ask an admin of your team",
+                "only an admin can change this (members read records and keep views); ask an \
+                 admin of your team",
             )),
             _ => Ok(()),
         }
+    }
+}
+
+/// A caller allowed to change the set-up: an API key (only admins can make keys) or an
+/// admin's session. Members of the team read everything and keep their views; models,
+/// records, keys, the team and integrations are changed by admins.
+pub struct Admin(pub Authenticated);
+
+impl FromRequest for Admin {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate(req).and_then(|caller| {
+            caller.require_admin()?;
+            Ok(Admin(caller))
+        }))
     }
 }
 

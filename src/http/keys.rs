@@ -4,7 +4,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::auth::Authenticated;
+use super::auth::Admin;
 use super::body;
 use super::error::{ApiError, ErrorBody};
 use crate::app::Corral;
@@ -61,7 +61,7 @@ impl KeyBody {
     security(("api_key" = []))
 )]
 pub async fn create(
-    _key: Authenticated,
+    _admin: Admin,
     corral: web::Data<Corral>,
     req: HttpRequest,
     payload: web::Payload,
@@ -85,10 +85,7 @@ pub async fn create(
     responses((status = 200, description = "Every key, oldest first", body = Vec<KeyBody>)),
     security(("api_key" = []))
 )]
-pub async fn list(
-    _key: Authenticated,
-    corral: web::Data<Corral>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn list(_admin: Admin, corral: web::Data<Corral>) -> Result<HttpResponse, ApiError> {
     let keys = keys::list(&corral.store)?;
     Ok(HttpResponse::Ok().json(keys.iter().map(|k| KeyBody::new(k, None)).collect::<Vec<_>>()))
 }
@@ -108,7 +105,7 @@ pub async fn list(
     security(("api_key" = []))
 )]
 pub async fn revoke(
-    _key: Authenticated,
+    _admin: Admin,
     corral: web::Data<Corral>,
     key_id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {

@@ -2,7 +2,7 @@
 
 use actix_web::{web, HttpResponse};
 
-use super::auth::Authenticated;
+use super::auth::{Admin, Authenticated};
 use super::error::{ApiError, ErrorBody};
 use crate::app::Corral;
 use crate::models::{self, Model, ModelChanges, NewModel};
@@ -31,7 +31,7 @@ use crate::models::{self, Model, ModelChanges, NewModel};
     security(("api_key" = []))
 )]
 pub async fn create(
-    _key: Authenticated,
+    _admin: Admin,
     corral: web::Data<Corral>,
     input: web::Json<NewModel>,
 ) -> Result<HttpResponse, ApiError> {
@@ -99,7 +99,7 @@ pub async fn get(
     security(("api_key" = []))
 )]
 pub async fn update(
-    _key: Authenticated,
+    _admin: Admin,
     corral: web::Data<Corral>,
     model_id: web::Path<String>,
     changes: web::Json<ModelChanges>,
@@ -127,7 +127,7 @@ pub async fn update(
     security(("api_key" = []))
 )]
 pub async fn delete(
-    _key: Authenticated,
+    _admin: Admin,
     corral: web::Data<Corral>,
     model_id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use utoipa::{IntoParams, ToSchema};
 
-use super::auth::Authenticated;
+use super::auth::{Admin, Authenticated};
 use super::body;
 use super::error::{ApiError, ErrorBody};
 use super::views::{answer_rows, RowBody, RowsBody, RowsParams};
@@ -95,7 +95,7 @@ fn writable_model(corral: &Corral, model_id: &str) -> Result<models::Model, ApiE
     security(("api_key" = []))
 )]
 pub async fn sync(
-    _key: Authenticated,
+    _admin: Admin,
     corral: web::Data<Corral>,
     model_id: web::Path<String>,
     req: HttpRequest,
@@ -161,7 +161,7 @@ pub struct BatchBody {
     security(("api_key" = []))
 )]
 pub async fn batch(
-    _key: Authenticated,
+    _admin: Admin,
     corral: web::Data<Corral>,
     model_id: web::Path<String>,
     req: HttpRequest,
@@ -329,7 +329,7 @@ pub struct ExpandQuery {
     security(("api_key" = []))
 )]
 pub async fn delete(
-    _key: Authenticated,
+    _admin: Admin,
     corral: web::Data<Corral>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
@@ -371,7 +371,7 @@ pub async fn list(
     params: web::Query<RowsParams>,
 ) -> Result<HttpResponse, ApiError> {
     let model = model(&corral, &model_id)?;
-    let query = params.into_inner().into_query(100);
+    let query = params.into_inner().into_query(100)?;
     if query.q.is_some() || query.filter.is_some() || query.sort.is_some() {
         return answer_rows(corral, model, query, None).await;
     }

@@ -4,7 +4,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::auth::Authenticated;
+use super::auth::Admin;
 use super::body;
 use super::error::{ApiError, ErrorBody};
 use crate::app::Corral;
@@ -61,7 +61,7 @@ fn answer(corral: &Corral, req: &HttpRequest) -> Result<StripeBody, ApiError> {
     security(("api_key" = []))
 )]
 pub async fn get(
-    _caller: Authenticated,
+    _admin: Admin,
     corral: web::Data<Corral>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
@@ -83,12 +83,11 @@ pub async fn get(
     security(("api_key" = []))
 )]
 pub async fn put(
-    caller: Authenticated,
+    _admin: Admin,
     corral: web::Data<Corral>,
     req: HttpRequest,
     input: web::Json<StripeSettingsInput>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_admin()?;
     let input = input.into_inner();
     let mut settings = stripe::settings(&corral.store)?;
 
@@ -186,11 +185,10 @@ pub async fn webhook(
     security(("api_key" = []))
 )]
 pub async fn start_sync(
-    caller: Authenticated,
+    _admin: Admin,
     corral: web::Data<Corral>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_admin()?;
     {
         let mut status =
             corral.stripe_sync.lock().map_err(|_| ApiError::internal(&"sync status lock"))?;

@@ -4,7 +4,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::auth::Authenticated;
+use super::auth::{Admin, Authenticated};
 use super::error::{ApiError, ErrorBody};
 use super::session::UserBody;
 use crate::app::Corral;
@@ -56,11 +56,10 @@ pub async fn list(
     security(("api_key" = []))
 )]
 pub async fn create(
-    caller: Authenticated,
+    _admin: Admin,
     corral: web::Data<Corral>,
     input: web::Json<NewUser>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_admin()?;
     let input = input.into_inner();
 
     let worker = corral.clone();
@@ -89,11 +88,10 @@ pub async fn create(
     security(("api_key" = []))
 )]
 pub async fn delete(
-    caller: Authenticated,
+    _admin: Admin,
     corral: web::Data<Corral>,
     user_id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_admin()?;
     let user = users::delete(&corral.store, &user_id)?;
     corral.store.commit().await?;
     Ok(HttpResponse::Ok().json(UserBody::from(&user)))

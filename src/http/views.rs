@@ -61,14 +61,18 @@ pub struct RowsParams {
 }
 
 impl RowsParams {
-    pub fn into_query(self, default_limit: usize) -> RowsQuery {
-        RowsQuery {
+    pub fn into_query(self, default_limit: usize) -> Result<RowsQuery, ApiError> {
+        if self.limit.is_some_and(|l| !(1..=crate::records::MAX_PAGE).contains(&l)) {
+            let message = "`limit` must be between 1 and 1000";
+            return Err(ApiError::bad_request("invalid_query", message).on("limit"));
+        }
+        Ok(RowsQuery {
             q: self.q,
             filter: self.filter,
             sort: self.sort,
             limit: self.limit.unwrap_or(default_limit),
             cursor: self.cursor,
-        }
+        })
     }
 }
 
@@ -238,7 +242,7 @@ pub async fn rows(
     let view = views::get(&corral.store, &view_id)?;
     let model = models::get(&corral.store, &view.model)?;
 
-    let mut query = params.into_inner().into_query(view.page_size);
+    let mut query = params.into_inner().into_query(view.page_size)?;
     query.q = query.q.or(view.search.clone());
     query.sort = query.sort.or(view.sort.clone());
 

@@ -225,6 +225,9 @@ pub fn create(store: &Store, input: NewModel) -> Result<Model, ModelError> {
 /// Applies a change to a model.
 pub fn update(store: &Store, id: &str, changes: ModelChanges) -> Result<Model, ModelError> {
     let mut model = get(store, id)?;
+    if model.kind == ModelKind::Integration {
+        return Err(ModelError::BuiltIn(model.id, "changed: its integration defines it"));
+    }
     if let Some(name) = changes.name {
         let name = check_name(&name)?;
         if model.kind != ModelKind::Custom && name != model.name {

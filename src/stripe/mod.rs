@@ -181,6 +181,39 @@ pub fn apply_charge(store: &Store, charge: &Json) -> Result<String, StripeError>
     Ok(id)
 }
 
+/// The creation time of the last event applied under `key`, if any.
+fn version(store: &Store, key: &str) -> Result<Option<i64>, StripeError> {
+    Ok(store.stripe_versions.get(key)?.map(|bytes| {
+        let mut buf = [0u8; 8];
+        buf.copy_from_slice(&bytes[..8.min(bytes.len())]);
+        i64::from_be_bytes(buf)
+    }))
+}
+
+/// Stores a charge event's object; a dispute event newer than it keeps its say on
+/// `disputed`.
+fn apply_charge_event(store: &Store, charge: &Json, created: i64) -> Result<(), StripeError> {
+    let (id, mut traits) = charge_traits(charge)?;
+    if version(store, &format!("dispute:{id}"))?.is_some_and(|at| at > created) {
+        traits.retain(|(name, _)| name != "disputed");
+    }
+    write(store, &id, traits)
+}
+
+/// Stores a charge from a snapshot (an export or the list API) unless webhook events have
+/// already reached it: events are at least as fresh, and a snapshot must not clear what
+/// they recorded, such as a dispute. Answers whether it was stored.
+pub fn apply_snapshot(store: &Store, charge: &Json) -> Result<bool, StripeError> {
+    let id = charge["id"].as_str().unwrap_or_default();
+    let touched = store.stripe_versions.contains_key(id)?
+        || store.stripe_versions.contains_key(format!("dispute:{id}"))?;
+    if touched {
+        return Ok(false);
+    }
+    apply_charge(store, charge)?;
+    Ok(true)
+}
+
 /// What became of an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -220,7 +253,7 @@ pub fn apply_event(store: &Store, event: &Json) -> Result<EventOutcome, StripeEr
         })?
     } else if kind.starts_with("charge.") && object["object"] == "charge" {
         let id = object["id"].as_str().unwrap_or_default().to_string();
-        apply_if_newer(store, &id, created, || apply_charge(store, object).map(|_| ()))?
+        apply_if_newer(store, &id, created, || apply_charge_event(store, object, created))?
     } else {
         EventOutcome::Ignored
     };
@@ -235,12 +268,7 @@ fn apply_if_newer(
     created: i64,
     apply: impl FnOnce() -> Result<(), StripeError>,
 ) -> Result<EventOutcome, StripeError> {
-    let last = store.stripe_versions.get(key)?.map(|bytes| {
-        let mut buf = [0u8; 8];
-        buf.copy_from_slice(&bytes[..8.min(bytes.len())]);
-        i64::from_be_bytes(buf)
-    });
-    if last.is_some_and(|last| last > created) {
+    if version(store, key)?.is_some_and(|last| last > created) {
         return Ok(EventOutcome::Outdated);
     }
     apply()?;

@@ -15,7 +15,8 @@ pub enum SignatureError {
     #[error("the Stripe-Signature header is missing or has no t= and v1= parts")]
     Malformed,
     #[error(
-        "the Stripe-Signature timestamp is more than five minutes from now; replayed or delayed"
+        "the Stripe-Signature timestamp is more than five minutes away from the server's \
+         clock: the event was replayed or delayed, or a clock is wrong"
     )]
     Stale,
     #[error("no v1 signature in Stripe-Signature matches the webhook signing secret")]

@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use super::{apply_charge, settings, StripeError};
+use super::{apply_snapshot, settings, StripeError};
 use crate::store::Store;
 
 /// Charges asked for per page (Stripe's maximum).
@@ -62,7 +62,7 @@ pub fn run(store: &Store, status: &Mutex<SyncStatus>) -> Result<usize, StripeErr
         }
         let charges = body["data"].as_array().cloned().unwrap_or_default();
         for charge in &charges {
-            apply_charge(store, charge)?;
+            apply_snapshot(store, charge)?;
             stored += 1;
         }
         store.commit_blocking()?;

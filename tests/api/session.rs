@@ -221,3 +221,45 @@ fn ui_addresses_serve_the_app_and_never_collide_with_the_api() {
     assert_eq!(root.status(), 302);
     assert_eq!(root.headers().get("location").unwrap(), "/app/");
 }
+
+#[test]
+fn members_read_and_keep_views_but_change_nothing_else() {
+    let server = TestServer::start();
+    let client = server.client();
+    let orders = client.create_model(json!({"name": "Orders"}));
+    client.post_form(&format!("/models/{orders}/records"), &[("id", "1")]);
+    let member = json!({"email": "cs@x.io", "password": "long enough pass", "role": "member"});
+    assert_eq!(client.post_json("/users", &member).status, 201);
+
+    let agent = browser(&server);
+    let url = |p: &str| format!("{}{p}", server.base);
+    let (_, login, _) = post(
+        &agent,
+        &url("/auth/login"),
+        json!({"email": "cs@x.io", "password": "long enough pass"}),
+        None,
+    );
+    let csrf = login["csrf_token"].as_str().unwrap();
+
+    assert_eq!(get(&agent, &url(&format!("/models/{orders}/records"))).0, 200);
+    let view = post(&agent, &url("/views"), json!({"name": "Mine", "model": orders}), Some(csrf));
+    assert_eq!(view.0, 201, "members keep views: {}", view.1);
+
+    let refused = [
+        post(&agent, &url("/keys"), json!({"name": "evil"}), Some(csrf)),
+        post(&agent, &url("/models"), json!({"name": "X"}), Some(csrf)),
+        post(&agent, &url(&format!("/models/{orders}/records")), json!({"id": "2"}), Some(csrf)),
+        post(&agent, &url("/integrations/stripe/sync"), json!({}), Some(csrf)),
+    ];
+    for (status, body, _) in refused {
+        assert_eq!((status, body["code"].clone()), (403, json!("admin_only")), "{body}");
+    }
+    let delete = agent
+        .delete(url(&format!("/models/{orders}")))
+        .header("X-CSRF-Token", csrf)
+        .call()
+        .unwrap();
+    assert_eq!(delete.status(), 403);
+    assert_eq!(get(&agent, &url("/keys")).0, 403);
+    assert_eq!(client.get(&format!("/models/{orders}/records")).body["total"], 1);
+}

@@ -228,3 +228,30 @@ fn the_sync_task_pages_through_the_charges_list() {
         assert_eq!(stored_charge(&client, &format!("ch_page{i}")).status, 200);
     }
 }
+
+#[test]
+fn the_integration_model_is_fixed_and_snapshots_never_undo_events() {
+    let server = TestServer::start();
+    let client = server.client();
+    configure(&client, &[SECRET]);
+    let patch =
+        client.patch_json("/models/stripe_charge", &json!({"traits": {"status": "integer"}}));
+    assert_eq!(patch.error_code(409), "builtin_model");
+
+    let t = now();
+    let dispute = json!({"id": "dp_9", "object": "dispute", "charge": "ch_9", "status": "lost"});
+    signed(&client, &event("evt_9", "charge.dispute.created", t, dispute));
+    // The charge's own, older event arrives after the dispute's.
+    let late = signed(
+        &client,
+        &event("evt_8", "charge.succeeded", t - 10, charge("ch_9", "succeeded", 0)),
+    );
+    assert_eq!(late.body["outcome"], "applied");
+    let stored = stored_charge(&client, "ch_9");
+    assert_eq!(stored.body["traits"]["disputed"], true, "the older charge event kept the dispute");
+    assert_eq!(stored.body["traits"]["status"], "succeeded");
+    assert_eq!(
+        client.get("/models/stripe_charge/records?limit=0").error_code(400),
+        "invalid_query"
+    );
+}
