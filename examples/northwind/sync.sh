@@ -111,16 +111,16 @@ payments=$(ensure_view "Failed or refunded payments" "{\"name\": \"Failed or ref
   \"stripe_charge.status\", \"stripe_charge.amount_refunded\", \"stripe_charge.failure_message\"],
   \"filter\": \"stripe_charge.status = 'failed' || stripe_charge.amount_refunded > 0\",
   \"sort\": \"-amount\"}")
-ensure_view "Customers" '{"name": "Customers", "model": "account",
+customers=$(ensure_view "Customers" '{"name": "Customers", "model": "account",
   "columns": ["id", "company_name", "contact_name", "city", "country"],
-  "sort": "company_name"}' > /dev/null
+  "sort": "company_name"}')
 CORRAL_URL="$url" python3 "$here/replay-stripe-events.py"
 elapsed=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" \
   "$start" "$(date +%s.%N)")
 
 echo "Synced in ${elapsed}s. The Orders Model ID is: $orders" >&2
 echo "Views: \"Orders by amount\" is $by_amount, \"German orders\" is $german," >&2
-echo "       \"Failed or refunded payments\" is $payments" >&2
+echo "       \"Failed or refunded payments\" is $payments, \"Customers\" is $customers" >&2
 echo "Read an order back:" >&2
 echo "  curl $url/models/$orders/records/10248 -H \"Authorization: Token \$CORRAL_KEY\"" >&2
 echo "$orders"

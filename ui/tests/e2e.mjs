@@ -187,7 +187,8 @@ async function main() {
     viewUrl = page.url();
     await until('300 records', async () => (await countText()) === plural(300));
     await until('rows in the grid', async () => (await rowIds()).length > 10);
-    check(await page.locator('.sidebar a', { hasText: `Orders view ${RUN}` }).count() === 1, 'view not in the sidebar');
+    // The sidebar refreshes its list after the view page opens; give it a moment under load.
+    await until('the view in the sidebar', async () => (await page.locator('.sidebar a', { hasText: `Orders view ${RUN}` }).count()) === 1);
     const euro = await page.locator('.grid-row[data-id] .grid-cell.right', { hasText: '€' }).count();
     check(euro > 0, 'no amount shown as euros');
   });
