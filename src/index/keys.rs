@@ -28,12 +28,19 @@ const MAX_SORT_TEXT: usize = 200;
 
 /// Folds text for comparison and sorting: composed accents, lower case in every script.
 pub fn fold(text: &str) -> String {
+    // ASCII has no accents to compose: skip the normalisation, which costs far more.
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
     text.nfc().collect::<String>().to_lowercase()
 }
 
 /// Folds text for search and `~`: lower case, and accents removed, so `bolido` finds
 /// `Bólido` and `елкин` finds `Ёлкин`.
 pub fn loose(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
     let lowered = text.to_lowercase();
     lowered
         .nfd()
