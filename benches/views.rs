@@ -188,7 +188,7 @@ fn main() {
         sort: &'a [corral::query::SortKey],
         cursor: Option<&'a str>,
     ) -> SearchRequest<'a> {
-        SearchRequest { model, q, filter, sort, limit: 50, cursor }
+        SearchRequest { model, q, filter, sort, limit: 50, cursor, count: true }
     }
     time("search + filter + sort, first page", runs, || {
         corral

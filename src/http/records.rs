@@ -377,7 +377,7 @@ pub async fn list(
     }
 
     let page = records::list(&corral.store, &model.id, query.cursor.as_deref(), query.limit)?;
-    let total = corral.index.count(&model.id)?;
+    let total = if query.count { Some(corral.index.count(&model.id)?) } else { None };
 
     let mut rows = Vec::with_capacity(page.records.len());
     for record in page.records {

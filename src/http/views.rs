@@ -38,8 +38,8 @@ impl From<&Row> for RowBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RowsBody {
     pub records: Vec<RowBody>,
-    /// How many records match in all.
-    pub total: usize,
+    /// How many records match in all; null when the request said `count=false`.
+    pub total: Option<usize>,
     /// Pass as `cursor` for the next page; null on the last page.
     pub next_cursor: Option<String>,
 }
@@ -58,6 +58,9 @@ pub struct RowsParams {
     pub limit: Option<usize>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// `false` leaves out the total (`total` is null): counting every match is a pass over
+    /// all of them, where a sorted first page is not.
+    pub count: Option<bool>,
 }
 
 impl RowsParams {
@@ -72,6 +75,7 @@ impl RowsParams {
             sort: self.sort,
             limit: self.limit.unwrap_or(default_limit),
             cursor: self.cursor,
+            count: self.count.unwrap_or(true),
         })
     }
 }

@@ -111,6 +111,9 @@ pub fn build(
     builder.doc.add_text(fields.key, record_key(&model.id, &record.id));
     builder.doc.add_text(fields.model, &model.id);
     builder.doc.add_text(fields.id, &record.id);
+    if let Some(number) = super::schema::id_number(&record.id) {
+        builder.doc.add_u64(fields.id_number, number);
+    }
     for relation in &model.relations {
         if let Some(target) = record.traits.get(&relation.trait_name).and_then(linked_id) {
             builder.doc.add_text(fields.links, record_key(&relation.model, &target));

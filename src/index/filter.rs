@@ -2,12 +2,11 @@
 
 use std::ops::Bound;
 
-use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, Occur, Query, RangeQuery, RegexQuery, TermQuery,
-};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, RegexQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
+use super::column_range::ColumnRange;
 use super::keys::{self, fold, loose};
 use super::schema::{path_term, Fields, SEP};
 use super::tokens::query_words;
@@ -107,18 +106,11 @@ fn compare(
                 not(query)
             }
         }
-        CompareOp::Gt | CompareOp::Ge | CompareOp::Lt | CompareOp::Le => {
-            range(fields, path, op, value)?
-        }
+        CompareOp::Gt | CompareOp::Ge | CompareOp::Lt | CompareOp::Le => range(path, op, value)?,
     })
 }
 
-fn range(
-    fields: &Fields,
-    path: &str,
-    op: CompareOp,
-    value: &Literal,
-) -> Result<Box<dyn Query>, FilterError> {
+fn range(path: &str, op: CompareOp, value: &Literal) -> Result<Box<dyn Query>, FilterError> {
     let key = match value {
         Literal::Number(n) => keys::number_key(n),
         Literal::Text(t) => Some(keys::text_like_key(t)),
@@ -131,24 +123,18 @@ fn range(
         )));
     };
     // Compare only within the value's kind: numbers with numbers, instants with instants.
-    // The range runs over the path's sort column (its first value), a scan of one integer
-    // column, where the same range over terms would open every distinct value's postings.
-    let kind = &key[..1];
-    let column_term = |text: &str| {
-        let mut term = Term::from_field_json_path(fields.sort, path, true);
-        term.append_type_and_str(&keys::sort_form(text.to_string()));
-        term
-    };
-    let low_end = column_term(kind);
-    let high_end = column_term(&format!("{kind}\u{10FFFF}"));
-    let at = column_term(&key);
+    // The range runs over the path's sort column (its first value), looked up document by
+    // document, where the same range over terms would open every distinct value's postings.
+    let kind = key[..1].to_string();
+    let high_end = format!("{kind}\u{10FFFF}");
+    let at = keys::sort_form(key);
     let (low, high) = match op {
         CompareOp::Gt => (Bound::Excluded(at), Bound::Excluded(high_end)),
         CompareOp::Ge => (Bound::Included(at), Bound::Excluded(high_end)),
-        CompareOp::Lt => (Bound::Included(low_end), Bound::Excluded(at)),
-        _ => (Bound::Included(low_end), Bound::Included(at)),
+        CompareOp::Lt => (Bound::Included(kind), Bound::Excluded(at)),
+        _ => (Bound::Included(kind), Bound::Included(at)),
     };
-    Ok(Box::new(RangeQuery::new(low, high)))
+    Ok(Box::new(ColumnRange { column: format!("sort.{path}"), low, high }))
 }
 
 /// The query of a search text: every word must match a word of the record or of its related

@@ -11,6 +11,8 @@
 //! - a record's document holds its related records' traits; when a record changes, every
 //!   document that links to it is rebuilt too.
 
+pub mod column_range;
+pub mod columns;
 pub mod document;
 pub mod filter;
 pub mod keys;
@@ -20,6 +22,7 @@ pub mod tokens;
 
 mod indexer;
 mod search;
+mod window;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -7,10 +7,12 @@ use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Searcher, Term};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, Term};
 
+use super::columns::Ids;
 use super::filter::{filter_query, search_query, FilterError};
 use super::sorter::{Position, SortCollector, SortColumn, MAX_SORT_KEYS};
+use super::window;
 use super::{IndexError, Shared};
 use crate::query::{format_sort, Filter, SortKey};
 
@@ -23,13 +25,16 @@ pub struct SearchRequest<'a> {
     pub sort: &'a [SortKey],
     pub limit: usize,
     pub cursor: Option<&'a str>,
+    /// Whether to count every match; the count is a pass over all of them.
+    pub count: bool,
 }
 
 /// One page of ids, in order, the total that match, and the cursor of the next page.
 #[derive(Debug, Clone)]
 pub struct SearchPage {
     pub ids: Vec<String>,
-    pub total: usize,
+    /// None when the request did not ask for the count.
+    pub total: Option<usize>,
     pub next_cursor: Option<String>,
 }
 
@@ -85,13 +90,20 @@ pub(super) fn run(shared: &Shared, request: &SearchRequest) -> Result<SearchPage
             Some(_) => return Err(IndexError::BadCursor),
         };
         let top = TopDocs::with_limit(limit).and_offset(offset);
-        let (total, hits) = searcher.search(&query, &(Count, top))?;
-        let ids = hits
-            .iter()
-            .map(|(_, address)| read_id(&searcher, *address))
-            .collect::<Result<Vec<_>, _>>()?;
-        let next = (offset + ids.len() < total)
-            .then(|| encode_cursor(&Cursor::Offset { q, offset: offset + ids.len() }));
+        let (total, hits, more) = if request.count {
+            let (total, hits) = searcher.search(&query, &(Count, top))?;
+            let more = offset + hits.len() < total;
+            (Some(total), hits, more)
+        } else {
+            // One more than the page says whether there is a next one.
+            let probe = TopDocs::with_limit(limit + 1).and_offset(offset);
+            let mut hits = searcher.search(&query, &probe)?;
+            let more = hits.len() > limit;
+            hits.truncate(limit);
+            (None, hits, more)
+        };
+        let ids = read_ids(&searcher, &hits)?;
+        let next = more.then(|| encode_cursor(&Cursor::Offset { q, offset: offset + ids.len() }));
         return Ok(SearchPage { ids, total, next_cursor: next });
     }
 
@@ -111,7 +123,16 @@ pub(super) fn run(shared: &Shared, request: &SearchRequest) -> Result<SearchPage
         .collect();
     // One row more than asked says whether there is a next page.
     let collector = SortCollector { keys, limit: limit + 1, after };
-    let (total, mut positions) = searcher.search(&query, &(Count, collector))?;
+    let windowed = window::first_rows(shared, &searcher, &*query, request, &collector)?;
+    let (total, mut positions) = match (windowed, request.count) {
+        (Some(positions), true) => (Some(searcher.search(&query, &Count)?), positions),
+        (Some(positions), false) => (None, positions),
+        (None, true) => {
+            let (total, positions) = searcher.search(&query, &(Count, collector))?;
+            (Some(total), positions)
+        }
+        (None, false) => (None, searcher.search(&query, &collector)?),
+    };
     let next = if positions.len() > limit {
         positions.truncate(limit);
         positions.last().map(|p| encode_cursor(&Cursor::After { sort, position: p.clone() }))
@@ -122,15 +143,25 @@ pub(super) fn run(shared: &Shared, request: &SearchRequest) -> Result<SearchPage
     Ok(SearchPage { ids, total, next_cursor: next })
 }
 
-fn read_id(searcher: &Searcher, address: DocAddress) -> Result<String, IndexError> {
-    let segment = searcher.segment_reader(address.segment_ord);
-    let mut id = String::new();
-    if let Some(column) = segment.fast_fields().str("id")? {
-        if let Some(ord) = column.ords().first(address.doc_id) {
-            column.ord_to_str(ord, &mut id)?;
+/// The ids of ranked hits, in their order, each segment's read at once.
+fn read_ids(searcher: &Searcher, hits: &[(Score, DocAddress)]) -> Result<Vec<String>, IndexError> {
+    let mut ids = vec![String::new(); hits.len()];
+    let mut segments: Vec<SegmentOrdinal> = hits.iter().map(|(_, a)| a.segment_ord).collect();
+    segments.sort_unstable();
+    segments.dedup();
+    for segment in segments {
+        let (slots, docs): (Vec<usize>, Vec<DocId>) = hits
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, a))| a.segment_ord == segment)
+            .map(|(slot, (_, a))| (slot, a.doc_id))
+            .unzip();
+        let read = Ids::open(searcher.segment_reader(segment))?.read(&docs);
+        for (slot, id) in slots.into_iter().zip(read) {
+            ids[slot] = id;
         }
     }
-    Ok(id)
+    Ok(ids)
 }
 
 /// How many documents a model has.

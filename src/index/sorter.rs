@@ -14,6 +14,8 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
+use super::columns::{self, Ids};
+
 /// The most sort keys one request may use (the record id is always added after them).
 pub const MAX_SORT_KEYS: usize = 4;
 
@@ -103,6 +105,7 @@ pub struct SegmentSorter {
     columns: Vec<Option<StrColumn>>,
     descending: Vec<bool>,
     id_column: Option<StrColumn>,
+    ids: Ids,
     limit: usize,
     after: Option<Ranks>,
     heap: BinaryHeap<(Ranks, DocId)>,
@@ -118,14 +121,6 @@ impl SegmentSorter {
         let id_ord = self.id_column.as_ref().and_then(|c| c.ords().first(doc));
         ranks[MAX_SORT_KEYS] = value_rank(id_ord, false);
         ranks
-    }
-
-    fn read(column: Option<&StrColumn>, doc: DocId) -> Option<String> {
-        let column = column?;
-        let ord = column.ords().first(doc)?;
-        let mut text = String::new();
-        column.ord_to_str(ord, &mut text).ok()?;
-        Some(text)
     }
 }
 
@@ -155,11 +150,18 @@ impl SegmentCollector for SegmentSorter {
     }
 
     fn harvest(self) -> Vec<Position> {
-        let hits = self.heap.into_sorted_vec();
-        hits.into_iter()
-            .map(|(_, doc)| Position {
-                values: self.columns.iter().map(|c| Self::read(c.as_ref(), doc)).collect(),
-                id: Self::read(self.id_column.as_ref(), doc).unwrap_or_default(),
+        let docs: Vec<DocId> = self.heap.into_sorted_vec().into_iter().map(|(_, d)| d).collect();
+        let mut columns: Vec<std::vec::IntoIter<Option<String>>> = self
+            .columns
+            .iter()
+            .map(|column| columns::texts(column.as_ref(), &docs).into_iter())
+            .collect();
+        self.ids
+            .read(&docs)
+            .into_iter()
+            .map(|id| Position {
+                values: columns.iter_mut().map(|c| c.next().flatten()).collect(),
+                id,
             })
             .collect()
     }
@@ -194,7 +196,8 @@ impl Collector for SortCollector {
             }
         };
         let heap = BinaryHeap::with_capacity(self.limit + 1);
-        Ok(SegmentSorter { columns, descending, id_column, limit: self.limit, after, heap })
+        let ids = Ids::open(segment)?;
+        Ok(SegmentSorter { columns, descending, id_column, ids, limit: self.limit, after, heap })
     }
 
     fn requires_scoring(&self) -> bool {

@@ -17,20 +17,23 @@ pub struct Row {
 }
 
 /// What a caller asks of a model's rows; every part is optional.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RowsQuery {
     pub q: Option<String>,
     pub filter: Option<String>,
     pub sort: Option<String>,
     pub limit: usize,
     pub cursor: Option<String>,
+    /// Whether to count every match (a pass over all of them).
+    pub count: bool,
 }
 
 /// A page of rows.
 #[derive(Debug, Clone)]
 pub struct RowsPage {
     pub rows: Vec<Row>,
-    pub total: usize,
+    /// None when the query did not ask for the count.
+    pub total: Option<usize>,
     pub next_cursor: Option<String>,
 }
 
@@ -77,6 +80,7 @@ pub fn find(
         sort: &sort,
         limit: request.limit.clamp(1, records::MAX_PAGE),
         cursor: request.cursor.as_deref(),
+        count: request.count,
     };
     let page = corral.index.search(&search)?;
     let mut rows = Vec::with_capacity(page.ids.len());
