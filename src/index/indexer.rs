@@ -3,13 +3,14 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::Ordering;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tantivy::collector::DocSetCollector;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{IndexWriter, Term};
 
+use super::columns;
 use super::document::{self, linked_id, Related};
 use super::schema::{record_key, SEP};
 use super::{lock, IndexError, Shared};
@@ -22,14 +23,33 @@ const IDLE: Duration = Duration::from_millis(50);
 /// The most queued changes applied in one commit.
 const BATCH: usize = 20_000;
 
+/// The least time between two commits while changes keep coming, and under heavy load
+/// (the last batch held at least `BUSY` changes). Every commit writes a segment that
+/// tantivy later merges: committing as fast as changes arrive spends more on merging than on
+/// indexing.
+const COMMIT_GAP: Duration = Duration::from_millis(250);
+const BUSY_COMMIT_GAP: Duration = Duration::from_secs(1);
+const BUSY: usize = 1_000;
+
 /// Runs until the index is closed, then applies what is left.
 pub(super) fn run(shared: &Shared) {
+    let mut gap = COMMIT_GAP;
+    let mut last_commit = Instant::now();
     loop {
         let closing = shared.closing.load(Ordering::SeqCst);
+        if !closing && !shared.queue.is_empty() {
+            let since = last_commit.elapsed();
+            if since < gap {
+                std::thread::sleep(gap - since);
+            }
+        }
         match apply_queue(shared) {
             Ok(0) if closing => return,
             Ok(0) => std::thread::sleep(IDLE),
-            Ok(_) => {}
+            Ok(applied) => {
+                last_commit = Instant::now();
+                gap = if applied >= BUSY { BUSY_COMMIT_GAP } else { COMMIT_GAP };
+            }
             Err(error) => {
                 tracing::error!(%error, "indexing failed; retrying");
                 if closing {
@@ -127,16 +147,17 @@ fn dependents(shared: &Shared, model: &str, id: &str) -> Result<Vec<(String, Str
     let searcher = shared.reader.searcher();
     let term = Term::from_field_text(shared.fields.links, &record_key(model, id));
     let query = TermQuery::new(term, IndexRecordOption::Basic);
-    let docs = searcher.search(&query, &DocSetCollector)?;
+    let mut by_segment: HashMap<u32, Vec<u32>> = HashMap::new();
+    for address in searcher.search(&query, &DocSetCollector)? {
+        by_segment.entry(address.segment_ord).or_default().push(address.doc_id);
+    }
     let mut found = Vec::new();
-    for address in docs {
-        let segment = searcher.segment_reader(address.segment_ord);
-        let Some(column) = segment.fast_fields().str("key")? else { continue };
-        let Some(ord) = column.ords().first(address.doc_id) else { continue };
-        let mut key = String::new();
-        column.ord_to_str(ord, &mut key)?;
-        if let Some((m, i)) = key.split_once(SEP) {
-            found.push((m.to_string(), i.to_string()));
+    for (segment, docs) in by_segment {
+        let column = searcher.segment_reader(segment).fast_fields().str("key")?;
+        for key in columns::texts(column.as_ref(), &docs).into_iter().flatten() {
+            if let Some((m, i)) = key.split_once(SEP) {
+                found.push((m.to_string(), i.to_string()));
+            }
         }
     }
     Ok(found)
