@@ -7,6 +7,7 @@ mod browser;
 mod cli;
 mod docs;
 mod durability;
+mod harness;
 mod keys;
 mod models;
 mod northwind;
