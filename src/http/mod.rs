@@ -31,10 +31,19 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             let detail = e.to_string();
             let detail = detail.trim_start_matches("Query deserialize error: ");
             let message = format!(
-                "the query string is not valid ({detail}); `limit` takes a whole number, the \
-                 other parameters text"
+                "the query string is not valid ({detail}); `limit` takes a whole number, \
+                 `count` true or false, the other parameters text"
             );
-            ApiError::bad_request("invalid_query", message).into()
+            let error = ApiError::bad_request("invalid_query", message);
+            // serde names the kind of value it wanted, not the parameter: tell them apart.
+            let error = if detail.contains("`true` or `false`") {
+                error.on("count")
+            } else if detail.contains("digit") || detail.contains("number") {
+                error.on("limit")
+            } else {
+                error
+            };
+            error.into()
         }))
         .app_data(web::PathConfig::default().error_handler(|e, _| {
             ApiError::bad_request("invalid_path", format!("the URL is not valid: {e}")).into()

@@ -220,7 +220,12 @@ fn listing_pages_through_every_record_once_while_writes_go_on() {
     expected.push("r999".into());
     assert_eq!(seen, expected);
 
-    assert_eq!(client.get(&format!("{path}?limit=x")).error_code(400), "invalid_query");
+    let bad_limit = client.get(&format!("{path}?limit=x"));
+    assert_eq!(bad_limit.error_code(400), "invalid_query");
+    assert_eq!(bad_limit.body["field"], "limit", "{}", bad_limit.text);
+    let bad_count = client.get(&format!("{path}?count=maybe"));
+    assert_eq!(bad_count.error_code(400), "invalid_query");
+    assert_eq!(bad_count.body["field"], "count", "{}", bad_count.text);
     assert_eq!(client.get(&format!("{path}?cursor=bm9wZQ!")).error_code(400), "invalid_cursor");
 }
 
