@@ -22,6 +22,7 @@ pub mod tokens;
 
 mod indexer;
 mod search;
+mod totals;
 mod window;
 
 use std::path::{Path, PathBuf};
@@ -67,6 +68,7 @@ struct Shared {
     records: sled::Tree,
     queue: sled::Tree,
     closing: AtomicBool,
+    totals: totals::Totals,
 }
 
 /// The open index and its indexer thread.
@@ -127,6 +129,7 @@ impl SearchIndex {
             records,
             queue,
             closing: AtomicBool::new(false),
+            totals: totals::Totals::default(),
         };
         Ok(Self { shared: Arc::new(shared), thread: Mutex::new(None) })
     }

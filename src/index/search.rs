@@ -12,8 +12,7 @@ use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, Term};
 use super::columns::Ids;
 use super::filter::{filter_query, search_query, FilterError};
 use super::sorter::{Position, SortCollector, SortColumn, MAX_SORT_KEYS};
-use super::window;
-use super::{IndexError, Shared};
+use super::{totals, window, IndexError, Shared};
 use crate::query::{format_sort, Filter, SortKey};
 
 /// What to find.
@@ -25,7 +24,8 @@ pub struct SearchRequest<'a> {
     pub sort: &'a [SortKey],
     pub limit: usize,
     pub cursor: Option<&'a str>,
-    /// Whether to count every match; the count is a pass over all of them.
+    /// Whether to count every match. The first count of a search on an index generation
+    /// is a pass over all of them; later pages of that search reuse it.
     pub count: bool,
 }
 
@@ -82,6 +82,8 @@ pub(super) fn run(shared: &Shared, request: &SearchRequest) -> Result<SearchPage
     let words = request.q.map(super::tokens::query_words).unwrap_or_default();
     let ranked = request.sort.is_empty() && !words.is_empty();
     let cursor = request.cursor.map(decode_cursor).transpose()?;
+    let totals = KnownTotal::look_up(shared, &searcher, request);
+    let known = totals.known;
     if ranked {
         let q = request.q.unwrap_or_default().to_string();
         let offset = match cursor {
@@ -90,7 +92,7 @@ pub(super) fn run(shared: &Shared, request: &SearchRequest) -> Result<SearchPage
             Some(_) => return Err(IndexError::BadCursor),
         };
         let top = TopDocs::with_limit(limit).and_offset(offset);
-        let (total, hits, more) = if request.count {
+        let (total, hits, more) = if request.count && known.is_none() {
             let (total, hits) = searcher.search(&query, &(Count, top))?;
             let more = offset + hits.len() < total;
             (Some(total), hits, more)
@@ -100,8 +102,9 @@ pub(super) fn run(shared: &Shared, request: &SearchRequest) -> Result<SearchPage
             let mut hits = searcher.search(&query, &probe)?;
             let more = hits.len() > limit;
             hits.truncate(limit);
-            (None, hits, more)
+            (known, hits, more)
         };
+        totals.keep(total);
         let ids = read_ids(&searcher, &hits)?;
         let next = more.then(|| encode_cursor(&Cursor::Offset { q, offset: offset + ids.len() }));
         return Ok(SearchPage { ids, total, next_cursor: next });
@@ -124,15 +127,17 @@ pub(super) fn run(shared: &Shared, request: &SearchRequest) -> Result<SearchPage
     // One row more than asked says whether there is a next page.
     let collector = SortCollector { keys, limit: limit + 1, after };
     let windowed = window::first_rows(shared, &searcher, &*query, request, &collector)?;
-    let (total, mut positions) = match (windowed, request.count) {
+    let must_count = request.count && known.is_none();
+    let (total, mut positions) = match (windowed, must_count) {
         (Some(positions), true) => (Some(searcher.search(&query, &Count)?), positions),
-        (Some(positions), false) => (None, positions),
+        (Some(positions), false) => (known, positions),
         (None, true) => {
             let (total, positions) = searcher.search(&query, &(Count, collector))?;
             (Some(total), positions)
         }
-        (None, false) => (None, searcher.search(&query, &collector)?),
+        (None, false) => (known, searcher.search(&query, &collector)?),
     };
+    totals.keep(total);
     let next = if positions.len() > limit {
         positions.truncate(limit);
         positions.last().map(|p| encode_cursor(&Cursor::After { sort, position: p.clone() }))
@@ -141,6 +146,32 @@ pub(super) fn run(shared: &Shared, request: &SearchRequest) -> Result<SearchPage
     };
     let ids = positions.into_iter().map(|p| p.id).collect();
     Ok(SearchPage { ids, total, next_cursor: next })
+}
+
+/// The total of a request that asks for one, as already counted on this searcher's
+/// generation, and the means to keep a total once it is counted.
+struct KnownTotal<'a> {
+    shared: &'a Shared,
+    generation: u64,
+    /// None when the request does not ask for the total.
+    key: Option<String>,
+    known: Option<usize>,
+}
+
+impl<'a> KnownTotal<'a> {
+    fn look_up(shared: &'a Shared, searcher: &Searcher, request: &SearchRequest) -> Self {
+        let generation = searcher.generation().generation_id();
+        let key = request.count.then(|| totals::key(request.model, request.filter, request.q));
+        let known = key.as_deref().and_then(|key| shared.totals.get(generation, key));
+        KnownTotal { shared, generation, key, known }
+    }
+
+    /// Keeps a total this request has just counted.
+    fn keep(self, total: Option<usize>) {
+        if let (Some(key), Some(total), None) = (self.key, total, self.known) {
+            self.shared.totals.put(self.generation, key, total);
+        }
+    }
 }
 
 /// The ids of ranked hits, in their order, each segment's read at once.

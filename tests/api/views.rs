@@ -420,3 +420,41 @@ fn small_sorted_pages_walk_the_same_rows_as_one_whole_page() {
         assert_eq!(reference.body["total"], expected.len(), "sort {sort}, filter {filter:?}");
     }
 }
+
+#[test]
+fn totals_follow_every_change_to_the_matches() {
+    let server = TestServer::start();
+    let client = server.client();
+    let model = client.create_model(json!({"name": "Orders"}));
+    let records: Vec<_> = (0..12)
+        .map(|i| json!({"id": format!("o{i:02}"), "amount": i * 10, "note": "express parcel"}))
+        .collect();
+    sync_all(&client, &model, &records);
+
+    let sorted = [("filter", "amount >= 50"), ("sort", "-amount"), ("limit", "3")];
+    let ranked = [("q", "express"), ("limit", "3")];
+    let total = |params: &[(&str, &str)]| {
+        let page = rows(&client, &model, params);
+        assert_eq!(page.status, 200, "{}", page.text);
+        page.body["total"].as_u64().expect("a total")
+    };
+    for _ in 0..3 {
+        assert_eq!(total(&sorted), 7, "asked again, the total stays");
+        assert_eq!(total(&ranked), 12);
+    }
+    let first = rows(&client, &model, &sorted);
+    let cursor = first.body["next_cursor"].as_str().unwrap().to_string();
+    let second =
+        [("filter", "amount >= 50"), ("sort", "-amount"), ("limit", "3"), ("cursor", &cursor)];
+    assert_eq!(total(&second), 7, "a later page has the same total");
+
+    // A new match, a changed record that no longer matches, and a deleted one.
+    client.post_json(&format!("/models/{model}/records"), &json!({"id": "o99", "amount": 990}));
+    client.post_json(&format!("/models/{model}/records"), &json!({"id": "o11", "amount": 1}));
+    let deleted = client.delete(&format!("/models/{model}/records/o10"));
+    assert_eq!(deleted.status, 200, "{}", deleted.text);
+    settle(&client, &model);
+    assert_eq!(total(&sorted), 6, "o99 joins; o11 and o10 leave");
+    assert_eq!(total(&second), 6);
+    assert_eq!(total(&ranked), 11, "o10 is gone; o11 kept its note; o99 has none");
+}
