@@ -1,6 +1,13 @@
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
+/// mimalloc instead of the system allocator: request handling, sled and tantivy allocate
+/// many short-lived buffers from several threads, where glibc's malloc spent a fifth of the
+/// CPU of a durable single-record ingest. Built without its transparent-huge-page advice
+/// (`no_thp`), which kept an idle server at 65 MiB resident instead of 20.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let cli = corral::config::Cli::parse();
     let filter = EnvFilter::try_from_env("CORRAL_LOG")
