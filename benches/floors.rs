@@ -8,7 +8,8 @@
 //! - `disk DIR` appends 4 KiB blocks to a file in DIR for about three seconds, each followed
 //!   by `sync_data`, then again with `sync_all`, and prints the syncs per second.
 //! - `sled DIR N` times N plain inserts of order-shaped values, 2,000 inserts each flushed,
-//!   N inserts in flushed batches of 1,000, and N random point gets.
+//!   N inserts in flushed batches of 1,000, and N random point gets; and the disk the plain
+//!   inserts take, per million, against the bytes of their keys and values.
 //! - `tantivy DIR N` indexes N order-shaped documents with one writer thread and one commit,
 //!   then prints p50 and p99 of a common term, a rare term, a filter sorted by a fast field
 //!   and a filtered count.
@@ -234,6 +235,11 @@ fn sled_floors(dir: &Path, records: usize) -> Outcome<()> {
     let started = Instant::now();
     db.flush()?;
     eprintln!("floors: first flush of {records} inserts took {:?}", started.elapsed());
+    // What sled takes on disk for these values, against their own size (keys and values).
+    let stored: u64 = (0..records as u64).map(|i| 8 + order_value(i, &mut buf).len() as u64).sum();
+    let per_million = |bytes: u64| bytes as f64 / (1u64 << 20) as f64 * 1e6 / records as f64;
+    let logical_mib = per_million(stored);
+    let disk_mib = per_million(db.size_on_disk()?);
 
     // On Linux sled 0.34 ends a flush with sync_file_range, not fsync (its background thread
     // calls sync_all every half second), so this can beat the disk floor's fsyncs per second.
@@ -273,6 +279,8 @@ fn sled_floors(dir: &Path, records: usize) -> Outcome<()> {
         "durable_insert_per_sec": durable_insert,
         "batch_insert_per_sec": batch_insert,
         "get_per_sec": get,
+        "data_mib_per_million": round(logical_mib, 1),
+        "disk_mib_per_million": round(disk_mib, 1),
     });
     report(&line.to_string())?;
     Ok(())
