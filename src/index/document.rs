@@ -13,7 +13,7 @@ use crate::models::Model;
 use crate::records::{Record, Value};
 
 /// The longest value kept whole for `~` and exact matches, in bytes.
-const MAX_TEXT: usize = 512;
+pub(super) const MAX_TEXT: usize = 512;
 
 /// A related record as found when the document is built; None when it does not exist (yet).
 pub struct Related<'a> {
