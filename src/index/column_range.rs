@@ -12,6 +12,8 @@ use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{ConstScorer, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, TERMINATED};
 
+use super::columns::{self, Lookup};
+
 /// Documents whose value in the text fast column `column` lies between two bounds.
 #[derive(Debug, Clone)]
 pub struct ColumnRange {
@@ -53,8 +55,16 @@ impl ColumnRange {
     }
 
     fn docset(&self, reader: &SegmentReader) -> tantivy::Result<Option<RangeDocs>> {
-        let Some(column) = reader.fast_fields().str(&self.column)? else { return Ok(None) };
-        let (start, end) = self.ordinals(&column)?;
+        let Some(column) = columns::str_column(reader, &self.column)? else { return Ok(None) };
+        let what = format!("range\u{0}{}\u{0}{:?}\u{0}{:?}", self.column, self.low, self.high);
+        let found = columns::lookup(reader.segment_id(), what, || {
+            let (start, end) = self.ordinals(&column)?;
+            Ok::<_, tantivy::TantivyError>(Lookup::Ordinals(start, end))
+        })?;
+        let (start, end) = match found {
+            Lookup::Ordinals(start, end) => (start, end),
+            Lookup::Value(_) => self.ordinals(&column)?,
+        };
         if start >= end {
             return Ok(None);
         }

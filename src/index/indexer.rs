@@ -159,7 +159,7 @@ fn dependents(shared: &Shared, model: &str, id: &str) -> Result<Vec<(String, Str
     }
     let mut found = Vec::new();
     for (segment, docs) in by_segment {
-        let column = searcher.segment_reader(segment).fast_fields().str("key")?;
+        let column = columns::str_column(searcher.segment_reader(segment), "key")?;
         for key in columns::texts(column.as_ref(), &docs).into_iter().flatten() {
             if let Some((m, i)) = key.split_once(SEP) {
                 found.push((m.to_string(), i.to_string()));
@@ -189,6 +189,7 @@ fn apply_queue(shared: &Shared) -> Result<usize, IndexError> {
     writer.commit()?;
     drop(writer);
     shared.reader.reload()?;
+    columns::forget_gone_segments(&shared.reader.searcher());
 
     let mut removal = sled::Batch::default();
     batch.iter().for_each(|(key, _)| removal.remove(key.clone()));
@@ -261,6 +262,7 @@ pub(super) fn rebuild(shared: &Shared, progress: &dyn Fn(u64, u64)) -> Result<()
     writer.commit()?;
     drop(writer);
     shared.reader.reload()?;
+    columns::forget_gone_segments(&shared.reader.searcher());
     progress(total, total);
 
     let mut removal = sled::Batch::default();

@@ -176,12 +176,11 @@ impl Collector for SortCollector {
         _: SegmentOrdinal,
         segment: &SegmentReader,
     ) -> tantivy::Result<SegmentSorter> {
-        let fast = segment.fast_fields();
         let mut columns = Vec::with_capacity(self.keys.len());
         for key in &self.keys {
-            columns.push(fast.str(&key.column)?);
+            columns.push(columns::str_column(segment, &key.column)?);
         }
-        let id_column = fast.str("id")?;
+        let id_column = columns::str_column(segment, "id")?;
         let descending: Vec<bool> = self.keys.iter().map(|k| k.descending).collect();
         let after = match &self.after {
             None => None,

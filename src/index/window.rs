@@ -16,6 +16,7 @@ use tantivy::columnar::StrColumn;
 use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery};
 use tantivy::{Searcher, Term};
 
+use super::columns::{self, Lookup};
 use super::schema::path_term;
 use super::search::SearchRequest;
 use super::sorter::{Position, SortCollector};
@@ -49,8 +50,8 @@ pub(super) fn first_rows(
     let bound = collector.after.as_ref().and_then(|p| p.values.first().cloned().flatten());
     let mut columns = Vec::new();
     for segment in searcher.segment_readers() {
-        if let Some(column) = segment.fast_fields().str(&first_column.column)? {
-            columns.push((column, u64::from(segment.num_docs())));
+        if let Some(column) = columns::str_column(segment, &first_column.column)? {
+            columns.push((segment.segment_id(), column, u64::from(segment.num_docs())));
         }
     }
     let path = first_key.path.0.join(".");
@@ -59,11 +60,15 @@ pub(super) fn first_rows(
     let mut wanted = collector.limit as u64 * FIRST_WINDOW;
     for _ in 0..TRIES {
         let mut edge: Option<String> = None;
-        for (column, docs) in &columns {
-            let Some(proposed) = segment_edge(column, *docs, bound.as_deref(), descending, wanted)?
-            else {
-                continue;
-            };
+        for (segment, column, docs) in &columns {
+            let what = format!(
+                "edge\u{0}{}\u{0}{bound:?}\u{0}{descending}\u{0}{wanted}\u{0}{docs}",
+                first_column.column
+            );
+            let found = columns::lookup(*segment, what, || {
+                segment_edge(column, *docs, bound.as_deref(), descending, wanted).map(Lookup::Value)
+            })?;
+            let Lookup::Value(Some(proposed)) = found else { continue };
             let nearer = edge.as_ref().is_none_or(|current| {
                 if descending {
                     proposed > *current
