@@ -6,7 +6,7 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, Term};
 
 use super::columns::Ids;
@@ -56,7 +56,24 @@ fn decode_cursor(text: &str) -> Result<Cursor, IndexError> {
     serde_json::from_slice(&bytes).map_err(|_| IndexError::BadCursor)
 }
 
-fn build_query(shared: &Shared, request: &SearchRequest) -> Result<Box<dyn Query>, IndexError> {
+/// Whether some segment's `field` holds a word longer than `word` that starts with it.
+fn has_longer_word(searcher: &Searcher, field: Field, word: &str) -> bool {
+    searcher.segment_readers().iter().any(|segment| {
+        // When the dictionary cannot be read, assume there is one: the prefix query then
+        // runs as it would have.
+        let Ok(index) = segment.inverted_index(field) else { return true };
+        let Ok(mut after) = index.terms().range().gt(word.as_bytes()).into_stream() else {
+            return true;
+        };
+        after.advance() && after.key().starts_with(word.as_bytes())
+    })
+}
+
+fn build_query(
+    shared: &Shared,
+    searcher: &Searcher,
+    request: &SearchRequest,
+) -> Result<Box<dyn Query>, IndexError> {
     let fields = &shared.fields;
     let model = Term::from_field_text(fields.model, request.model);
     let mut parts: Vec<(Occur, Box<dyn Query>)> =
@@ -64,7 +81,10 @@ fn build_query(shared: &Shared, request: &SearchRequest) -> Result<Box<dyn Query
     if let Some(filter) = request.filter {
         parts.push((Occur::Must, filter_query(fields, filter)?));
     }
-    if let Some(search) = request.q.map(|q| search_query(fields, q)).transpose()?.flatten() {
+    let extends = |word: &str| has_longer_word(searcher, fields.words, word);
+    if let Some(search) =
+        request.q.map(|q| search_query(fields, q, &extends)).transpose()?.flatten()
+    {
         parts.push((Occur::Must, search));
     }
     Ok(Box::new(BooleanQuery::new(parts)))
@@ -75,8 +95,8 @@ pub(super) fn run(shared: &Shared, request: &SearchRequest) -> Result<SearchPage
     if request.sort.len() > MAX_SORT_KEYS {
         return Err(FilterError(format!("sort by at most {MAX_SORT_KEYS} traits")).into());
     }
-    let query = build_query(shared, request)?;
     let searcher = shared.reader.searcher();
+    let query = build_query(shared, &searcher, request)?;
     let limit = request.limit.max(1);
     // A search of nothing but punctuation has no words: it is no search at all.
     let words = request.q.map(super::tokens::query_words).unwrap_or_default();
