@@ -11,7 +11,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> std::process::ExitCode {
     let cli = corral::config::Cli::parse();
     let filter = EnvFilter::try_from_env("CORRAL_LOG")
-        .unwrap_or_else(|_| EnvFilter::new("info,tantivy=warn"));
+        .unwrap_or_else(|_| EnvFilter::new("info,tantivy=warn,tracing_actix_web=error"));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     tracing_subscriber::fmt()
         .with_env_filter(filter)

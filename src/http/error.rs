@@ -84,8 +84,10 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        // At debug: a sync script with a wrong key, retrying in a loop, would otherwise write
+        // a line for every attempt (hundreds of megabytes a minute).
         if self.status.is_client_error() {
-            tracing::warn!(status = self.status.as_u16(), code = self.code, "request refused");
+            tracing::debug!(status = self.status.as_u16(), code = self.code, "request refused");
         }
         HttpResponse::build(self.status).json(ErrorBody {
             status: self.status.as_u16(),
