@@ -3,14 +3,17 @@
 //! sled's own `flush` writes its log and, on Linux, ends in `sync_file_range`, which
 //! persists neither the file's metadata (its new length) nor the drive's volatile cache.
 //! After each flush this module also calls `fdatasync` on sled's data file, which does both
-//! (it skips only metadata a read does not need, such as the modification time).
+//! (it skips only metadata a read does not need, such as the modification time), and syncs
+//! the large values sled keeps in files of their own (`blobs/`), which it never syncs.
 //!
 //! Writers do not flush themselves. Each asks for a commit ticket; one background thread
 //! flushes and syncs for every ticket taken before the flush began, so a hundred concurrent
 //! writers share one `fsync` instead of paying for a hundred.
 
+use std::collections::HashSet;
+use std::ffi::OsString;
 use std::fs::File;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 
@@ -48,12 +51,14 @@ impl Durability {
     /// Starts the sync thread for a sled database kept in `dir`.
     pub fn start(db: sled::Db, dir: &Path) -> std::io::Result<Self> {
         let data_file = File::open(dir.join("db"))?;
+        let dir_owned = dir.join("blobs");
         let shared = Arc::new(Shared { counters: Mutex::default(), wake: Condvar::new() });
         let (publish, synced) = watch::channel(Ok(0));
         let thread_shared = Arc::clone(&shared);
-        let thread = thread::Builder::new()
-            .name("corral-sync".into())
-            .spawn(move || sync_loop(&thread_shared, &db, &data_file, &publish))?;
+        let thread = thread::Builder::new().name("corral-sync".into()).spawn(move || {
+            let mut blobs = Blobs::new(dir_owned);
+            sync_loop(&thread_shared, &db, &data_file, &mut blobs, &publish);
+        })?;
         Ok(Self { shared, synced, thread: Mutex::new(Some(thread)) })
     }
 
@@ -120,7 +125,56 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn sync_loop(shared: &Shared, db: &sled::Db, data_file: &File, publish: &watch::Sender<Synced>) {
+/// sled keeps each value or page over about 128 KiB in a file of its own under `blobs/`,
+/// written but never synced. Each blob is written once under a new name and never changed,
+/// so every new one is synced once, with the directory that names it.
+struct Blobs {
+    dir: PathBuf,
+    synced: HashSet<OsString>,
+}
+
+impl Blobs {
+    fn new(dir: PathBuf) -> Self {
+        Self { dir, synced: HashSet::new() }
+    }
+
+    /// Syncs the blobs written since the last call, and their directory.
+    fn sync_new(&mut self) -> std::io::Result<()> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(error) => return Err(error),
+        };
+        let mut found = HashSet::new();
+        let mut added = false;
+        for entry in entries {
+            let name = entry?.file_name();
+            if !self.synced.contains(&name) {
+                match File::open(self.dir.join(&name)) {
+                    Ok(file) => file.sync_all()?,
+                    // sled removed it (a later version replaced it) while this ran.
+                    Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
+                    Err(error) => return Err(error),
+                }
+                added = true;
+            }
+            found.insert(name);
+        }
+        if added || found.len() != self.synced.len() {
+            File::open(&self.dir)?.sync_all()?;
+        }
+        self.synced = found;
+        Ok(())
+    }
+}
+
+fn sync_loop(
+    shared: &Shared,
+    db: &sled::Db,
+    data_file: &File,
+    blobs: &mut Blobs,
+    publish: &watch::Sender<Synced>,
+) {
     let mut done = 0u64;
     loop {
         let mut counters = lock(&shared.counters);
@@ -135,7 +189,8 @@ fn sync_loop(shared: &Shared, db: &sled::Db, data_file: &File, publish: &watch::
             let outcome = db
                 .flush()
                 .map_err(|e| SyncError(e.to_string()))
-                .and_then(|_| data_file.sync_data().map_err(|e| SyncError(e.to_string())));
+                .and_then(|_| blobs.sync_new().map_err(|e| SyncError(e.to_string())))
+                .and_then(|()| data_file.sync_data().map_err(|e| SyncError(e.to_string())));
             match outcome {
                 Ok(()) => {
                     done = target;
