@@ -74,13 +74,6 @@ pub fn run(command: Command) -> Result<(), CommandError> {
 /// Runs the server until SIGINT or SIGTERM, then finishes requests in flight and flushes.
 pub fn serve(args: &ServeArgs) -> Result<(), CommandError> {
     let corral = Corral::open(&args.data.store_options(), args.settings())?;
-    let first_key = if keys::any(&corral.store) {
-        None
-    } else {
-        let created = keys::create(&corral.store, "first key")?;
-        corral.store.commit_blocking()?;
-        Some(created.1)
-    };
     apply_stripe_flags(&corral, args)?;
     let setup_token = users::new_setup_token(&corral.store)?;
     corral.store.commit_blocking()?;
@@ -88,6 +81,16 @@ pub fn serve(args: &ServeArgs) -> Result<(), CommandError> {
 
     actix_web::rt::System::new().block_on(async {
         let (server, addrs) = http::server(corral.clone(), &args.bind)?;
+        // Made only once the address is bound: a key made by a start that then failed
+        // would never be shown.
+        let first_key = if keys::any(&corral.store) {
+            None
+        } else {
+            let created =
+                keys::create(&corral.store, "first key").map_err(std::io::Error::other)?;
+            corral.store.commit_blocking().map_err(std::io::Error::other)?;
+            Some(created.1)
+        };
         let addr = addrs.first().map(ToString::to_string).unwrap_or_else(|| args.bind.clone());
         tracing::info!(%addr, dir = %corral.store.dir().display(), "corral is serving");
         println!("Corral {} is listening on http://{addr}", env!("CARGO_PKG_VERSION"));

@@ -105,7 +105,10 @@ fn by_key(corral: &Corral, value: &str) -> Result<Authenticated, ApiError> {
         Some(key) => Ok(Authenticated::Key(key)),
         None => Err(unauthorized(
             "invalid_api_key",
-            "this API key is not valid: it was mistyped or revoked; list keys with GET /keys",
+            concat!(
+                "this API key is not valid: it was mistyped or revoked; ",
+                "an admin can list keys in the web UI or with `corral keys list`"
+            ),
         )),
     }
 }

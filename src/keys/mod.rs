@@ -33,7 +33,7 @@ pub struct ApiKey {
 pub enum KeyError {
     #[error("`name` is empty; name the key after what will use it, such as nightly-sync")]
     EmptyName,
-    #[error("no API key has the id `{0}`; list keys with GET /keys")]
+    #[error("no API key has the id `{0}`; list keys with GET /keys or `corral keys list`")]
     NotFound(String),
     #[error(transparent)]
     Store(#[from] StoreError),
