@@ -9,7 +9,11 @@ use crate::store::{Store, StoreError, StoreOptions};
 pub enum OpenError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error(transparent)]
+    /// The records are safe in the store; the index derived from them is not readable.
+    #[error(
+        "{0}\nThe records are intact; rebuild the search index from them with \
+         `corral reindex` (with the server stopped), then start again"
+    )]
     Index(#[from] IndexError),
 }
 
